@@ -1,0 +1,93 @@
+//! Site language: theme strings and the language of messages.
+
+use std::collections::BTreeMap;
+
+/// The languages lanmu speaks. `zh-CN` is the default; `en` is for sites and
+/// editors that need English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Simplified Chinese (`zh-CN`).
+    #[default]
+    Zh,
+    /// English (`en`).
+    En,
+}
+
+impl Lang {
+    /// Parses a `language:` value; anything starting with `zh` is Chinese.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.trim().to_ascii_lowercase();
+        if c.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if c.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the string for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Theme strings, available to templates as the `trans(key="...")` function
+/// and the `i18n` map. Sites override or add entries under `extra.i18n` in
+/// `config.yaml`.
+const STRINGS: &[(&str, &str, &str)] = &[
+    ("home", "首页", "Home"),
+    ("skip_to_content", "跳到正文", "Skip to content"),
+    ("menu", "栏目导航", "Menu"),
+    ("breadcrumbs", "当前位置", "You are here"),
+    ("tags", "标签", "Tags"),
+    ("all_tags", "全部标签", "All tags"),
+    ("branch", "支部", "Branch"),
+    ("author", "作者", "Author"),
+    ("published", "发布于", "Published"),
+    ("updated", "更新于", "Updated"),
+    ("reading_time", "阅读约 {n} 分钟", "{n} min read"),
+    ("read_more", "阅读全文", "Read more"),
+    ("latest", "最新文章", "Latest"),
+    ("more", "更多", "More"),
+    ("previous", "上一篇", "Previous"),
+    ("next", "下一篇", "Next"),
+    ("prev_page", "上一页", "Previous page"),
+    ("next_page", "下一页", "Next page"),
+    ("page_n", "第 {n} 页", "Page {n}"),
+    ("pagination", "分页", "Pagination"),
+    ("toc", "目录", "Contents"),
+    ("pages_count", "{n} 篇", "{n} pages"),
+    ("no_pages", "暂无内容。", "Nothing here yet."),
+    ("feeds", "订阅", "Feeds"),
+    ("rss", "RSS 订阅", "RSS feed"),
+    ("atom", "Atom 订阅", "Atom feed"),
+    ("sitemap", "网站地图", "Sitemap"),
+    ("not_found", "页面未找到", "Page not found"),
+    (
+        "not_found_text",
+        "您访问的页面不存在或已被移动。",
+        "The page you are looking for does not exist or has moved.",
+    ),
+    ("back_home", "返回首页", "Back to home"),
+    ("redirecting", "页面已迁移，正在跳转……", "This page has moved. Redirecting…"),
+    ("columns", "栏目", "Columns"),
+    ("term_pages", "“{term}”相关内容", "Pages tagged “{term}”"),
+    ("dark_mode", "切换深色模式", "Toggle dark mode"),
+    ("search", "搜索", "Search"),
+];
+
+/// The theme strings for `lang`, merged with the site's overrides.
+pub fn strings(lang: Lang, overrides: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut m: BTreeMap<String, String> = STRINGS
+        .iter()
+        .map(|(k, zh, en)| (k.to_string(), lang.pick(zh, en).to_string()))
+        .collect();
+    for (k, v) in overrides {
+        m.insert(k.clone(), v.clone());
+    }
+    m
+}

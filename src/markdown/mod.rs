@@ -1,0 +1,508 @@
+//! Markdown to HTML: pulldown-cmark plus the passes Chinese text needs
+//! (CJK line breaks, CJK-friendly emphasis), heading ids and a table of
+//! contents, link rewriting, summaries and reading time.
+
+pub mod cjk;
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::MarkdownConfig;
+use crate::error::Msg;
+
+/// One heading, for the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+}
+
+/// What a link target resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Use this URL instead.
+    Url(String),
+    /// Leave the link as written (external, mailto:, …).
+    Keep,
+    /// The target does not exist; the message says what was looked for.
+    Broken(Msg),
+}
+
+/// Resolves link and image targets written in a page.
+pub trait LinkResolver {
+    /// `dest` is the target as written, never a bare `#fragment`.
+    fn resolve(&self, dest: &str, is_image: bool) -> Resolved;
+}
+
+/// A link problem found while rendering, with its 1-based line in the body.
+#[derive(Debug, Clone)]
+pub struct LinkProblem {
+    /// Line within the Markdown body (1-based).
+    pub line: usize,
+    /// What is wrong.
+    pub message: Msg,
+}
+
+/// A fragment link to check once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    /// The URL the link points to, without the fragment (empty = this page).
+    pub url: String,
+    /// The fragment as written (decoded).
+    pub fragment: String,
+    /// The fragment as written into the HTML (the `anchor_id` of it).
+    pub written: String,
+    /// Line within the body.
+    pub line: usize,
+}
+
+/// The rendered page body and everything learnt while rendering it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Body HTML.
+    pub html: String,
+    /// HTML of the part before `<!-- more -->`, when the page has the marker.
+    pub summary_html: Option<String>,
+    /// Plain text of the whole body (for summaries, reading time and search).
+    pub text: String,
+    /// Headings in order.
+    pub toc: Vec<Heading>,
+    /// Links that could not be resolved.
+    pub problems: Vec<LinkProblem>,
+    /// Fragment links to other pages, checked after all pages are rendered.
+    pub anchors: Vec<AnchorRef>,
+}
+
+/// The pulldown-cmark extensions lanmu enables.
+pub fn parser_options(cfg: &MarkdownConfig) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM;
+    if cfg.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// The `id` made from a heading's text (and the key a `#fragment` written by
+/// an editor is matched with): letters and digits of any script are kept,
+/// ASCII is lowercased, whitespace becomes `-`, other punctuation is dropped.
+/// `学习收获` stays `学习收获`, so `[见](#学习收获)` lands on `## 学习收获`.
+pub fn anchor_id(text: &str) -> String {
+    let folded = crate::slug::fold_width(text);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(s: &str) -> Self {
+        LineIndex(
+            std::iter::once(0)
+                .chain(s.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+    fn line(&self, offset: usize) -> usize {
+        match self.0.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+fn is_more_marker(html: &str) -> bool {
+    let t = html.trim();
+    t.strip_prefix("<!--")
+        .and_then(|r| r.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
+}
+
+/// Renders a Markdown body.
+pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
+    let mut events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(body, parser_options(cfg)).into_offset_iter().collect();
+    if cfg.cjk_friendly_emphasis {
+        events = cjk::cjk_friendly_emphasis(body, events);
+    }
+    if cfg.cjk_line_breaks {
+        events = cjk::drop_cjk_soft_breaks(events);
+    }
+    let lines = LineIndex::new(body);
+    let mut out = Rendered::default();
+
+    // Pass 1: heading ids and the table of contents, so in-page `#标题` links
+    // resolve whichever comes first.
+    let mut used_ids: Vec<String> = Vec::new();
+    let mut heading_text_to_id: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let title = text.trim().to_string();
+            let base = explicit.clone().unwrap_or_else(|| {
+                let a = anchor_id(&title);
+                if a.is_empty() { "section".to_string() } else { a }
+            });
+            let mut unique = base.clone();
+            let mut n = 1;
+            while used_ids.contains(&unique) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            used_ids.push(unique.clone());
+            heading_text_to_id.push((anchor_id(&title), unique.clone()));
+            if let (Event::Start(Tag::Heading { id, .. }), _) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            out.toc.push(Heading {
+                level,
+                id: unique,
+                title,
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    let local_anchor = |frag: &str| -> Option<String> {
+        let key = anchor_id(frag);
+        if used_ids.iter().any(|id| id == frag) {
+            return Some(frag.to_string());
+        }
+        used_ids
+            .iter()
+            .find(|id| **id == key)
+            .cloned()
+            .or_else(|| heading_text_to_id.iter().find(|(t, _)| *t == key).map(|(_, id)| id.clone()))
+    };
+
+    // Pass 2: links, images, raw HTML, the summary marker, plain text.
+    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut summary_at: Option<usize> = None;
+    let mut image_alt: Option<(String, String, String)> = None; // (src, title, alt so far)
+    for (ev, range) in events {
+        if let Some((_, _, alt)) = &mut image_alt {
+            match ev {
+                Event::End(TagEnd::Image) => {
+                    let (src, title, alt) = image_alt.take().unwrap_or_default();
+                    html_events.push(Event::InlineHtml(CowStr::from(image_html(&src, &title, &alt))));
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
+        match ev {
+            Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => {
+                if summary_at.is_none() {
+                    summary_at = Some(html_events.len());
+                }
+            }
+            Event::Html(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
+            Event::InlineHtml(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut out, lines.line(range.start));
+                html_events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, lines.line(range.start));
+                image_alt = Some((src, title.to_string(), String::new()));
+            }
+            Event::Text(t) => {
+                out.text.push_str(&t);
+                html_events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                out.text.push_str(&t);
+                html_events.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                html_events.push(ev);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                out.text.push('\n');
+                html_events.push(ev);
+            }
+            other => html_events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    if let Some(at) = summary_at {
+        let mut summary = String::new();
+        pulldown_cmark::html::push_html(&mut summary, html_events[..at].iter().cloned());
+        out.summary_html = Some(summary);
+    }
+    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    out.html = html;
+    out
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn rewrite(
+    dest: &str,
+    is_image: bool,
+    links: &dyn LinkResolver,
+    local_anchor: &dyn Fn(&str) -> Option<String>,
+    out: &mut Rendered,
+    line: usize,
+) -> String {
+    if let Some(frag) = dest.strip_prefix('#') {
+        let decoded = crate::slug::decode_path(frag);
+        return match local_anchor(&decoded) {
+            Some(id) => format!("#{id}"),
+            None => {
+                out.problems.push(LinkProblem {
+                    line,
+                    message: Msg::new(
+                        format!("本页没有标题或锚点 `#{decoded}`"),
+                        format!("no heading or anchor `#{decoded}` on this page"),
+                    ),
+                });
+                dest.to_string()
+            }
+        };
+    }
+    match links.resolve(dest, is_image) {
+        Resolved::Keep => dest.to_string(),
+        Resolved::Url(u) => {
+            if let Some((base, frag)) = u.split_once('#') {
+                let decoded = crate::slug::decode_path(frag);
+                let written = anchor_id(&decoded);
+                out.anchors.push(AnchorRef {
+                    url: base.to_string(),
+                    fragment: decoded,
+                    written: written.clone(),
+                    line,
+                });
+                format!("{base}#{written}")
+            } else {
+                u
+            }
+        }
+        Resolved::Broken(m) => {
+            out.problems.push(LinkProblem { line, message: m });
+            dest.to_string()
+        }
+    }
+}
+
+fn image_html(src: &str, title: &str, alt: &str) -> String {
+    let mut s = format!(
+        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\"",
+        escape_attr(src),
+        escape_attr(alt)
+    );
+    if !title.is_empty() {
+        s.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    s.push('>');
+    s
+}
+
+/// Escapes text for an HTML attribute value (or text node).
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Counts for reading time: CJK characters and Latin words.
+pub fn count_words(text: &str) -> (usize, usize) {
+    let mut cjk = 0;
+    let mut latin = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if cjk::is_cjk(c) {
+            if c.is_alphanumeric() {
+                cjk += 1;
+            }
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                latin += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    (cjk, latin)
+}
+
+/// Reading time in minutes: CJK characters at 400 a minute plus Latin words at
+/// 200 a minute, at least one minute.
+pub fn reading_time(text: &str) -> usize {
+    let (cjk, latin) = count_words(text);
+    let minutes = cjk as f64 / 400.0 + latin as f64 / 200.0;
+    (minutes.ceil() as usize).max(1)
+}
+
+/// The first `max` characters of `text` as a one-line summary: whitespace
+/// collapsed, never cut inside a Latin word, `…` added when cut.
+pub fn truncate_summary(text: &str, max: usize) -> String {
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = collapsed.chars().collect();
+    if chars.len() <= max {
+        return collapsed;
+    }
+    let mut cut = max;
+    // Inside a Latin word: back up to its start (unless the word is huge).
+    if chars[cut].is_ascii_alphanumeric() && chars[cut - 1].is_ascii_alphanumeric() {
+        let mut k = cut;
+        while k > 0 && chars[k - 1].is_ascii_alphanumeric() {
+            k -= 1;
+        }
+        if k > max / 2 {
+            cut = k;
+        }
+    }
+    let s: String = chars[..cut].iter().collect();
+    format!("{}…", s.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _dest: &str, _img: bool) -> Resolved {
+            Resolved::Keep
+        }
+    }
+
+    fn md(s: &str) -> Rendered {
+        render(s, &MarkdownConfig::default(), &NoLinks)
+    }
+
+    #[test]
+    fn headings_get_chinese_ids() {
+        let r = md("## 学习收获\n\n[跳](#学习收获)\n\n## 学习收获\n\n## Hello World {#hi}\n");
+        assert!(r.html.contains("<h2 id=\"学习收获\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"学习收获-1\">"));
+        assert!(r.html.contains("<h2 id=\"hi\">"));
+        assert!(r.html.contains("href=\"#学习收获\""));
+        assert_eq!(r.toc.len(), 3);
+        assert!(r.problems.is_empty());
+    }
+
+    #[test]
+    fn missing_local_anchor_is_reported() {
+        let r = md("a\n\n[x](#不存在)\n");
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 3);
+    }
+
+    #[test]
+    fn cjk_soft_breaks_and_emphasis() {
+        let r = md("学习\n教育，**“两学一做”**学习\nand more\ntext\n");
+        assert!(r.html.contains("学习教育"), "{}", r.html);
+        assert!(r.html.contains("<strong>“两学一做”</strong>学习"), "{}", r.html);
+        assert!(r.html.contains("more\ntext"), "{}", r.html);
+    }
+
+    #[test]
+    fn unsafe_html_off_escapes() {
+        let cfg = MarkdownConfig {
+            unsafe_html: false,
+            ..MarkdownConfig::default()
+        };
+        let r = render("<script>alert(1)</script>\n\n文字<b>粗</b>\n", &cfg, &NoLinks);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<b>"));
+    }
+
+    #[test]
+    fn more_marker_makes_summary() {
+        let r = md("第一段。\n\n<!-- more -->\n\n第二段。\n");
+        assert_eq!(r.summary_html.as_deref(), Some("<p>第一段。</p>\n"));
+        assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn images_are_lazy() {
+        let r = md("![李晓红在社区](photo.png \"t\")\n");
+        assert!(r.html.contains("<img src=\"photo.png\" alt=\"李晓红在社区\" loading=\"lazy\""), "{}", r.html);
+    }
+
+    #[test]
+    fn reading_time_counts_cjk() {
+        assert_eq!(reading_time(&"字".repeat(800)), 2);
+        assert_eq!(reading_time(&"word ".repeat(200)), 1);
+        assert_eq!(reading_time(&format!("{}{}", "字".repeat(400), "word ".repeat(200))), 2);
+        assert_eq!(count_words("中文，English words 123"), (2, 3));
+    }
+
+    #[test]
+    fn summary_truncation() {
+        assert_eq!(truncate_summary("短文", 120), "短文");
+        let s = truncate_summary(&"字".repeat(130), 120);
+        assert_eq!(s.chars().count(), 121);
+        assert_eq!(truncate_summary("hello wonderful world", 8), "hello…");
+    }
+
+    #[test]
+    fn anchor_ids() {
+        assert_eq!(anchor_id("一、学习收获"), "一学习收获");
+        assert_eq!(anchor_id("Hello World!"), "hello-world");
+        assert_eq!(anchor_id("２０２４ 年"), "2024-年");
+    }
+}

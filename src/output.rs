@@ -1,0 +1,232 @@
+//! Stage 4 of the pipeline: writing. A build writes into a staging folder
+//! next to the output and swaps it in only when everything succeeded, so a
+//! failed build leaves the previous output exactly as it was. Nothing outside
+//! the output folder (and its staging sibling) is ever written or deleted.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// Where rendered files go: a folder on disk, or memory for the dev server
+/// and tests.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel` (a path relative to the output root).
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()>;
+    /// Copies the file at `from` to `rel`.
+    fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// Writes into a folder.
+pub struct DirSink {
+    root: PathBuf,
+}
+
+impl DirSink {
+    /// A sink writing below `root` (which must exist).
+    pub fn new(root: PathBuf) -> Self {
+        DirSink { root }
+    }
+}
+
+fn checked_rel(rel: &Path) -> Result<()> {
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(Error::Other(format!("refusing to write outside the output folder: {}", rel.display())));
+    }
+    Ok(())
+}
+
+impl Sink for DirSink {
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        checked_rel(rel)?;
+        let dest = self.root.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&dest, bytes).map_err(|e| Error::io(&dest, e))
+    }
+
+    fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
+        checked_rel(rel)?;
+        let dest = self.root.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::copy(from, &dest).map_err(|e| Error::io(from, e)).map(|_| ())
+    }
+}
+
+/// Keeps files in memory (dev server, tests).
+#[derive(Default)]
+pub struct MemSink {
+    /// The files by relative path (with `/` separators).
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemSink {
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        checked_rel(rel)?;
+        let key = rel.to_string_lossy().replace('\\', "/");
+        self.files
+            .lock()
+            .map_err(|_| Error::Other("output lock poisoned".into()))?
+            .insert(key, bytes.to_vec());
+        Ok(())
+    }
+}
+
+fn canonical_or_lexical(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    // The output may not exist yet: canonicalise its nearest existing ancestor.
+    let mut tail = Vec::new();
+    let mut cur = p;
+    while let Some(parent) = cur.parent() {
+        if let Some(name) = cur.file_name() {
+            tail.push(name.to_owned());
+        }
+        if let Ok(c) = std::fs::canonicalize(parent) {
+            let mut out = c;
+            for t in tail.iter().rev() {
+                out.push(t);
+            }
+            return out;
+        }
+        cur = parent;
+    }
+    p.to_path_buf()
+}
+
+/// Refuses output folders that would destroy the site or the user's files:
+/// the site root or an ancestor of it, `content/` (or anything holding it),
+/// a folder inside `content/`, `static/`, `templates/` or `themes/`, the home
+/// folder, or the file system root.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+    let root = canonical_or_lexical(root);
+    let out = canonical_or_lexical(output);
+    let refuse = |why_zh: &str, why_en: &str| {
+        Err(Error::UnsafeOutput(format!(
+            "拒绝使用输出目录 {}：{why_zh}。请换一个专用的空目录（默认 public/）。\n(refusing output folder {}: {why_en}; use a dedicated folder such as public/)",
+            output.display(),
+            output.display()
+        )))
+    };
+    if out.parent().is_none() {
+        return refuse("它是文件系统的根目录", "it is the file system root");
+    }
+    if let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
+        let home = canonical_or_lexical(Path::new(&home));
+        if out == home || home.starts_with(&out) {
+            return refuse("它是（或包含）用户主目录", "it is or contains the home folder");
+        }
+    }
+    if root.starts_with(&out) {
+        return refuse("它是（或包含）站点目录本身", "it is or contains the site root");
+    }
+    for sub in ["content", "static", "templates", "themes", ".git"] {
+        let s = root.join(sub);
+        if out.starts_with(&s) {
+            return refuse(&format!("它位于 {sub}/ 里面"), &format!("it is inside {sub}/"));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return refuse("它是一个文件而不是目录", "it is a file, not a folder");
+    }
+    Ok(())
+}
+
+/// A staging folder beside the output, swapped in by [`Staging::commit`] and
+/// removed if dropped uncommitted.
+pub struct Staging {
+    /// The staging folder.
+    pub dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
+}
+
+fn sibling(output: &Path, tag: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    output.with_file_name(format!(".{name}.lanmu-{tag}"))
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `output`.
+    pub fn new(output: &Path) -> Result<Staging> {
+        let dir = sibling(output, "staging");
+        if dir.exists() {
+            // Left over from an interrupted build: it is ours (named by us).
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Replaces the output with the staging folder.
+    pub fn commit(mut self) -> Result<()> {
+        let old = sibling(&self.output, "old");
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        if self.output.exists() {
+            std::fs::rename(&self.output, &old).map_err(|e| Error::io(&self.output, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            // Put the previous output back before reporting.
+            let _ = std::fs::rename(&old, &self.output);
+            return Err(Error::io(&self.output, e));
+        }
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(&root, t.path()).is_err());
+        assert!(check_output_dir(&root, &root.join("content")).is_err());
+        assert!(check_output_dir(&root, &root.join("content/x")).is_err());
+        assert!(check_output_dir(&root, Path::new("/")).is_err());
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+        assert!(check_output_dir(&root, &t.path().join("elsewhere")).is_ok());
+    }
+
+    #[test]
+    fn sinks_refuse_escapes() {
+        let m = MemSink::default();
+        assert!(m.write(Path::new("../x"), b"").is_err());
+        assert!(m.write(Path::new("/etc/x"), b"").is_err());
+        assert!(m.write(Path::new("a/b.html"), b"x").is_ok());
+    }
+}

@@ -1,0 +1,746 @@
+//! Stage 3 of the pipeline: rendering the site model with Tera into files.
+//!
+//! Each template gets only what it shows: a page gets itself and its
+//! neighbours, a list page gets its slice of page summaries. Summaries are
+//! converted to template values once and shared (cheap `Arc` clones), so list
+//! and term pages cost no more as the site grows.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::{Config, Paths};
+use crate::error::{Diagnostic, Msg};
+use crate::frontmatter::Kind;
+use crate::markdown::Heading;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::templates::{Source, Templates, theme_files};
+use crate::{feeds, urls};
+
+/// A link as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text.
+    pub title: String,
+    /// `href` value (encoded, with the base path).
+    pub url: String,
+}
+
+/// A term on a page or in a list.
+#[derive(Debug, Clone, Serialize)]
+struct TermRef<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    slug: &'a str,
+    date: String,
+    date_display: String,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    summary: &'a str,
+    author: Option<&'a str>,
+    cover: Option<String>,
+    reading_time: usize,
+    kind: Kind,
+    data: &'a crate::kinds::KindData,
+    column: Link,
+    tags: Vec<TermRef<'a>>,
+    taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct PageFull<'a> {
+    #[serde(flatten)]
+    summary: PageSummary<'a>,
+    content: &'a str,
+    summary_html: Option<&'a str>,
+    toc: &'a [Heading],
+    word_count: usize,
+    prev: Option<Link>,
+    next: Option<Link>,
+    file: String,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    index: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    pages: Vec<Value>,
+    current_index: usize,
+    total_pages: usize,
+    total_items: usize,
+    paginate_by: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    pagers: Vec<Pager>,
+}
+
+#[derive(Serialize)]
+struct ColumnInfo<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    kind: Kind,
+    content: &'a str,
+    page_count: usize,
+    children: Vec<ColumnLink>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    rss: String,
+    atom: String,
+}
+
+#[derive(Serialize)]
+struct ColumnLink {
+    title: String,
+    url: String,
+    description: String,
+    kind: Kind,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct FeedLink {
+    title: String,
+    url: String,
+    #[serde(rename = "type")]
+    mime: &'static str,
+}
+
+/// Build figures for the closing line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    /// HTML pages written.
+    pub html_files: usize,
+    /// Content pages.
+    pub pages: usize,
+    /// Columns (home excluded).
+    pub columns: usize,
+    /// Terms of all taxonomies.
+    pub terms: usize,
+    /// Tags only.
+    pub tags: usize,
+    /// Files copied (assets and static files).
+    pub copied: usize,
+}
+
+/// Human title of a taxonomy (`tags` → 标签).
+pub fn taxonomy_title(cfg: &Config, name: &str) -> String {
+    let strings = crate::i18n::strings(cfg.lang, &cfg.i18n_overrides());
+    strings.get(name).cloned().unwrap_or_else(|| name.to_string())
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tpl: &'a Templates,
+    sink: &'a dyn Sink,
+    summaries: Vec<Value>,
+}
+
+fn term_refs<'a>(site: &'a Site, page: usize, tax: &str) -> Vec<TermRef<'a>> {
+    let Some(t) = site.taxonomies.iter().find(|t| t.name == tax) else {
+        return Vec::new();
+    };
+    site.page_terms[page]
+        .get(tax)
+        .map(|list| {
+            list.iter()
+                .map(|&ti| TermRef {
+                    name: &t.terms[ti].name,
+                    url: urls::href(&t.terms[ti].path),
+                    count: t.terms[ti].pages.len(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn summary_of(site: &Site, i: usize) -> PageSummary<'_> {
+    let p = &site.pages[i];
+    let b = &site.bodies[i];
+    let cfg = &site.config;
+    let col = &site.columns[p.column];
+    let taxonomies: BTreeMap<&str, Vec<TermRef>> =
+        cfg.taxonomies.iter().map(|t| (t.as_str(), term_refs(site, i, t))).collect();
+    PageSummary {
+        title: &p.title,
+        url: urls::href(&p.path),
+        permalink: urls::permalink(cfg, &p.path),
+        slug: &p.slug,
+        date: p.date.rfc3339(),
+        date_display: p.date.display(cfg.lang),
+        updated: p.updated.as_ref().map(|d| d.rfc3339()),
+        updated_display: p.updated.as_ref().map(|d| d.display(cfg.lang)),
+        summary: &b.summary,
+        author: p.author.as_deref(),
+        cover: b.cover.clone(),
+        reading_time: b.reading_time,
+        kind: col.kind,
+        data: &p.kind_data,
+        column: Link {
+            title: col.title.clone(),
+            url: urls::href(&col.path),
+        },
+        tags: term_refs(site, i, "tags"),
+        taxonomies,
+        extra: &p.extra,
+    }
+}
+
+fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
+    if items.is_empty() {
+        return vec![&[]];
+    }
+    items.chunks(per.max(1)).collect()
+}
+
+impl Renderer<'_> {
+    fn write(&self, path: &str, bytes: &[u8], source: &Path) -> Result<(), Diagnostic> {
+        let rel = urls::output_file(&self.site.config, path).ok_or_else(|| {
+            Diagnostic::error("url", source, Msg::new(format!("网址 `{path}` 不在站点路径下"), format!("URL `{path}` is outside the site")))
+        })?;
+        self.sink
+            .write(&rel, bytes)
+            .map_err(|e| Diagnostic::error("write", source, Msg::new(format!("写入失败：{e}"), format!("write failed: {e}"))))
+    }
+
+    fn render_to(&self, template: &str, ctx: &Context, path: &str, source: &Path) -> Result<(), Diagnostic> {
+        let html = self.tpl.render(template, ctx, source)?;
+        self.write(path, html.as_bytes(), source)
+    }
+
+    fn base_context(&self, current_path: &str, breadcrumbs: Vec<Link>, feeds: Vec<FeedLink>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("current_url", &urls::href(current_path));
+        ctx.insert("current_permalink", &urls::permalink(&self.site.config, current_path));
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert("feeds", &feeds);
+        ctx
+    }
+
+    fn site_feeds(&self) -> Vec<FeedLink> {
+        let cfg = &self.site.config;
+        vec![
+            FeedLink {
+                title: format!("{} RSS", cfg.title),
+                url: urls::href(&urls::root_file(cfg, "rss.xml")),
+                mime: "application/rss+xml",
+            },
+            FeedLink {
+                title: format!("{} Atom", cfg.title),
+                url: urls::href(&urls::root_file(cfg, "atom.xml")),
+                mime: "application/atom+xml",
+            },
+        ]
+    }
+
+    fn crumbs_for_column(&self, ci: usize) -> Vec<Link> {
+        let mut chain = Vec::new();
+        let mut cur = Some(ci);
+        while let Some(c) = cur {
+            let col = &self.site.columns[c];
+            chain.push(Link {
+                title: if c == 0 {
+                    crate::i18n::strings(self.site.config.lang, &self.site.config.i18n_overrides())
+                        .get("home")
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    col.title.clone()
+                },
+                url: urls::href(&col.path),
+            });
+            cur = col.parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn page(&self, i: usize) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let p = &site.pages[i];
+        let b = &site.bodies[i];
+        let col = &site.columns[p.column];
+        let (prev, next) = site.neighbours[i];
+        let link = |j: usize| Link {
+            title: site.pages[j].title.clone(),
+            url: urls::href(&site.pages[j].path),
+        };
+        let full = PageFull {
+            summary: summary_of(site, i),
+            content: &b.html,
+            summary_html: b.summary_html.as_deref(),
+            toc: &b.toc,
+            word_count: b.word_count,
+            prev: prev.map(link),
+            next: next.map(link),
+            file: p.file.to_string_lossy().replace('\\', "/"),
+        };
+        let mut crumbs = self.crumbs_for_column(p.column);
+        crumbs.push(Link {
+            title: p.title.clone(),
+            url: urls::href(&p.path),
+        });
+        let mut feeds = self.site_feeds();
+        if p.column != 0 {
+            feeds.push(FeedLink {
+                title: format!("{} RSS", col.title),
+                url: urls::href(&urls::feed(&col.path, "rss.xml")),
+                mime: "application/rss+xml",
+            });
+        }
+        let mut ctx = self.base_context(&p.path, crumbs, feeds);
+        ctx.insert("page", &full);
+        ctx.insert("column", &self.column_info(p.column));
+        let specific = format!("page-{}.html", col.kind.name());
+        let template = self.tpl.pick(&[&specific, "page.html"]).unwrap_or("page.html");
+        self.render_to(template, &ctx, &p.path, &p.file)
+    }
+
+    fn column_info(&self, ci: usize) -> ColumnInfo<'_> {
+        let site = self.site;
+        let c = &site.columns[ci];
+        ColumnInfo {
+            title: &c.title,
+            description: &c.description,
+            url: urls::href(&c.path),
+            permalink: urls::permalink(&site.config, &c.path),
+            kind: c.kind,
+            content: &site.column_bodies[ci],
+            page_count: site.pages_under(ci).len(),
+            children: site.column_children[ci]
+                .iter()
+                .map(|&k| ColumnLink {
+                    title: site.columns[k].title.clone(),
+                    url: urls::href(&site.columns[k].path),
+                    description: site.columns[k].description.clone(),
+                    kind: site.columns[k].kind,
+                    page_count: site.pages_under(k).len(),
+                })
+                .collect(),
+            extra: &c.extra,
+            rss: urls::href(&urls::feed(&c.path, "rss.xml")),
+            atom: urls::href(&urls::feed(&c.path, "atom.xml")),
+        }
+    }
+
+    fn paginator(&self, list_path: &str, items: &[usize], chunk: &[usize], n: usize, total: usize, per: usize) -> Paginator {
+        Paginator {
+            pages: chunk.iter().map(|&i| self.summaries[i].clone()).collect(),
+            current_index: n,
+            total_pages: total,
+            total_items: items.len(),
+            paginate_by: per,
+            first: urls::href(&urls::paginated(list_path, 1)),
+            last: urls::href(&urls::paginated(list_path, total)),
+            previous: (n > 1).then(|| urls::href(&urls::paginated(list_path, n - 1))),
+            next: (n < total).then(|| urls::href(&urls::paginated(list_path, n + 1))),
+            pagers: (1..=total)
+                .map(|k| Pager {
+                    index: k,
+                    url: urls::href(&urls::paginated(list_path, k)),
+                })
+                .collect(),
+        }
+    }
+
+    /// Jobs for one column's list pages.
+    fn column_pages(&self, ci: usize) -> Vec<(usize, usize)> {
+        let per = self.site.columns[ci].paginate_by;
+        let n = self.site.pages_under(ci).len().div_ceil(per).max(1);
+        (1..=n).map(|k| (ci, k)).collect()
+    }
+
+    fn column(&self, ci: usize, n: usize) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let c = &site.columns[ci];
+        let items = site.pages_under(ci);
+        let chunks = paginate(&items, c.paginate_by);
+        let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
+        let path = urls::paginated(&c.path, n);
+        let source = c.file.clone().unwrap_or_else(|| Path::new("content").join(&c.dir));
+        let mut feeds = self.site_feeds();
+        feeds.push(FeedLink {
+            title: format!("{} RSS", c.title),
+            url: urls::href(&urls::feed(&c.path, "rss.xml")),
+            mime: "application/rss+xml",
+        });
+        feeds.push(FeedLink {
+            title: format!("{} Atom", c.title),
+            url: urls::href(&urls::feed(&c.path, "atom.xml")),
+            mime: "application/atom+xml",
+        });
+        let mut ctx = self.base_context(&path, self.crumbs_for_column(ci), feeds);
+        ctx.insert("column", &self.column_info(ci));
+        ctx.insert("paginator", &self.paginator(&c.path, &items, chunk, n, chunks.len(), c.paginate_by));
+        let specific = format!("column-{}.html", c.kind.name());
+        let template = self.tpl.pick(&[&specific, "column.html"]).unwrap_or("column.html");
+        self.render_to(template, &ctx, &path, &source)
+    }
+
+    fn home(&self) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let home = &site.columns[0];
+        #[derive(Serialize)]
+        struct Section {
+            column: ColumnLink,
+            pages: Vec<Value>,
+        }
+        let sections: Vec<Section> = site
+            .top_columns()
+            .iter()
+            .map(|&ci| {
+                let all = site.pages_under(ci);
+                Section {
+                    column: ColumnLink {
+                        title: site.columns[ci].title.clone(),
+                        url: urls::href(&site.columns[ci].path),
+                        description: site.columns[ci].description.clone(),
+                        kind: site.columns[ci].kind,
+                        page_count: all.len(),
+                    },
+                    pages: all.iter().take(5).map(|&i| self.summaries[i].clone()).collect(),
+                }
+            })
+            .collect();
+        let latest: Vec<Value> = site.pages_by_date().into_iter().take(10).map(|i| self.summaries[i].clone()).collect();
+        let source = home.file.clone().unwrap_or_else(|| PathBuf::from("content"));
+        let mut ctx = self.base_context(&home.path, Vec::new(), self.site_feeds());
+        ctx.insert("column", &self.column_info(0));
+        ctx.insert("sections", &sections);
+        ctx.insert("latest", &latest);
+        ctx.insert("popular_terms", &self.popular_terms(20));
+        let own: Vec<Value> = site.column_pages[0].iter().map(|&i| self.summaries[i].clone()).collect();
+        ctx.insert("home_pages", &own);
+        self.render_to("index.html", &ctx, &home.path, &source)
+    }
+
+    fn popular_terms(&self, n: usize) -> Vec<TermRef<'_>> {
+        self.site
+            .taxonomies
+            .iter()
+            .find(|t| t.name == "tags")
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .take(n)
+                    .map(|term| TermRef {
+                        name: &term.name,
+                        url: urls::href(&term.path),
+                        count: term.pages.len(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn taxonomy(&self, ti: usize) -> Result<(), Diagnostic> {
+        let cfg = &self.site.config;
+        let t = &self.site.taxonomies[ti];
+        let title = taxonomy_title(cfg, &t.name);
+        #[derive(Serialize)]
+        struct Tax<'a> {
+            name: &'a str,
+            title: &'a str,
+            url: String,
+            terms: Vec<TermRef<'a>>,
+            max_count: usize,
+        }
+        let terms: Vec<TermRef> = t
+            .terms
+            .iter()
+            .map(|term| TermRef {
+                name: &term.name,
+                url: urls::href(&term.path),
+                count: term.pages.len(),
+            })
+            .collect();
+        let crumbs = vec![
+            self.crumbs_for_column(0).remove(0),
+            Link {
+                title: title.clone(),
+                url: urls::href(&t.path),
+            },
+        ];
+        let mut ctx = self.base_context(&t.path, crumbs, self.site_feeds());
+        ctx.insert(
+            "taxonomy",
+            &Tax {
+                name: &t.name,
+                title: &title,
+                url: urls::href(&t.path),
+                max_count: terms.first().map_or(0, |x| x.count),
+                terms,
+            },
+        );
+        self.render_to("taxonomy.html", &ctx, &t.path, Path::new("config.yaml"))
+    }
+
+    fn term(&self, ti: usize, k: usize, n: usize) -> Result<(), Diagnostic> {
+        let cfg = &self.site.config;
+        let t = &self.site.taxonomies[ti];
+        let term = &t.terms[k];
+        let chunks = paginate(&term.pages, cfg.paginate_by);
+        let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
+        let path = urls::paginated(&term.path, n);
+        let title = taxonomy_title(cfg, &t.name);
+        #[derive(Serialize)]
+        struct TermCtx<'a> {
+            name: &'a str,
+            url: String,
+            count: usize,
+            rss: String,
+        }
+        #[derive(Serialize)]
+        struct TaxLink<'a> {
+            name: &'a str,
+            title: &'a str,
+            url: String,
+        }
+        let crumbs = vec![
+            self.crumbs_for_column(0).remove(0),
+            Link {
+                title: title.clone(),
+                url: urls::href(&t.path),
+            },
+            Link {
+                title: term.name.clone(),
+                url: urls::href(&term.path),
+            },
+        ];
+        let mut feeds = self.site_feeds();
+        feeds.push(FeedLink {
+            title: format!("{} · {} RSS", cfg.title, term.name),
+            url: urls::href(&urls::feed(&term.path, "rss.xml")),
+            mime: "application/rss+xml",
+        });
+        let mut ctx = self.base_context(&path, crumbs, feeds);
+        ctx.insert(
+            "taxonomy",
+            &TaxLink {
+                name: &t.name,
+                title: &title,
+                url: urls::href(&t.path),
+            },
+        );
+        ctx.insert(
+            "term",
+            &TermCtx {
+                name: &term.name,
+                url: urls::href(&term.path),
+                count: term.pages.len(),
+                rss: urls::href(&urls::feed(&term.path, "rss.xml")),
+            },
+        );
+        ctx.insert("paginator", &self.paginator(&term.path, &term.pages, chunk, n, chunks.len(), cfg.paginate_by));
+        self.render_to("term.html", &ctx, &path, Path::new("config.yaml"))
+    }
+
+    fn not_found(&self) -> Result<(), Diagnostic> {
+        let cfg = &self.site.config;
+        let path = urls::root_file(cfg, "404.html");
+        let ctx = self.base_context(&path, Vec::new(), self.site_feeds());
+        self.render_to("404.html", &ctx, &path, Path::new("404.html"))
+    }
+
+    fn alias(&self, from: &str, to: &str, source: &Path) -> Result<(), Diagnostic> {
+        let mut ctx = self.base_context(from, Vec::new(), Vec::new());
+        ctx.insert("target", &urls::href(to));
+        ctx.insert("target_permalink", &urls::permalink(&self.site.config, to));
+        self.render_to("alias.html", &ctx, from, source)
+    }
+}
+
+/// Renders every output file of `site` into `sink`; static files and assets
+/// are copied. Returns figures for the build summary, or every error.
+pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+    let cfg = &site.config;
+    set_globals(site, tpl);
+    let tpl: &Templates = tpl;
+    let summaries: Vec<Value> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| Value::from_serializable(&summary_of(site, i)))
+        .collect();
+    let r = Renderer {
+        site,
+        tpl,
+        sink,
+        summaries,
+    };
+    let errors: std::cell::RefCell<Vec<Diagnostic>> = Default::default();
+    let collect = |res: Vec<Result<(), Diagnostic>>| {
+        let mut errors = errors.borrow_mut();
+        for e in res.into_iter().filter_map(Result::err) {
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    };
+
+    collect((0..site.pages.len()).into_par_iter().map(|i| r.page(i)).collect());
+    let column_jobs: Vec<(usize, usize)> = (1..site.columns.len()).flat_map(|ci| r.column_pages(ci)).collect();
+    collect(column_jobs.par_iter().map(|&(ci, n)| r.column(ci, n)).collect());
+    collect(vec![r.home(), r.not_found()]);
+    collect((0..site.taxonomies.len()).map(|ti| r.taxonomy(ti)).collect());
+    let term_jobs: Vec<(usize, usize, usize)> = site
+        .taxonomies
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| {
+            t.terms.iter().enumerate().flat_map(move |(k, term)| {
+                let n = term.pages.len().div_ceil(cfg.paginate_by).max(1);
+                (1..=n).map(move |p| (ti, k, p))
+            })
+        })
+        .collect();
+    collect(term_jobs.par_iter().map(|&(ti, k, n)| r.term(ti, k, n)).collect());
+    let alias_jobs: Vec<(&str, &str, &Path)> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.aliases.iter().map(move |(a, _)| (a.as_str(), p.path.as_str(), p.file.as_path())))
+        .collect();
+    collect(alias_jobs.par_iter().map(|(a, to, src)| r.alias(a, to, src)).collect());
+    collect(feeds::write_all(site, &|path: &str, bytes: &[u8]| r.write(path, bytes, Path::new("config.yaml"))));
+
+    // Static files: theme first, the site's own `static/` wins.
+    let mut statics: BTreeMap<String, Source> = BTreeMap::new();
+    match theme_files(paths, &cfg.theme, "static") {
+        Ok(files) => statics.extend(files),
+        Err(d) => errors.borrow_mut().push(d),
+    }
+    if paths.static_dir.is_dir() {
+        for e in walkdir::WalkDir::new(&paths.static_dir).sort_by_file_name().into_iter().flatten() {
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(&paths.static_dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                statics.insert(rel, Source::Disk(e.path().to_path_buf()));
+            }
+        }
+    }
+    let static_jobs: Vec<(String, &Source)> = statics.iter().map(|(rel, src)| (format!("{}{rel}", cfg.base_path), src)).collect();
+    let content_dir = paths.content.clone();
+    collect(
+        static_jobs
+            .par_iter()
+            .map(|(path, src)| {
+                let shown = match src {
+                    Source::Disk(p) => p.clone(),
+                    Source::Embedded(_) => PathBuf::from("themes/default/static"),
+                };
+                let bytes = src.bytes().map_err(|e| {
+                    Diagnostic::error("read", &shown, Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")))
+                })?;
+                r.write(path, &bytes, &shown)
+            })
+            .collect(),
+    );
+    collect(
+        site.assets
+            .par_iter()
+            .map(|a| {
+                let shown = Path::new("content").join(&a.source);
+                let rel = urls::output_file(cfg, &a.path).ok_or_else(|| {
+                    Diagnostic::error("url", &shown, Msg::new("文件网址无效", "invalid file URL"))
+                })?;
+                sink.copy(&rel, &content_dir.join(&a.source))
+                    .map_err(|e| Diagnostic::error("write", &shown, Msg::new(format!("复制失败：{e}"), format!("copy failed: {e}"))))
+            })
+            .collect(),
+    );
+    let errors = errors.into_inner();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let column_list_pages = column_jobs.len();
+    Ok(Stats {
+        html_files: site.pages.len() + column_list_pages + 2 + site.taxonomies.len() + term_jobs.len() + alias_jobs.len(),
+        pages: site.pages.len(),
+        columns: site.columns.len() - 1,
+        terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        tags: site.taxonomies.iter().find(|t| t.name == "tags").map_or(0, |t| t.terms.len()),
+        copied: statics.len() + site.assets.len(),
+    })
+}
+
+fn set_globals(site: &Site, tpl: &mut Templates) {
+    let cfg = &site.config;
+    #[derive(Serialize)]
+    struct SiteCtx<'a> {
+        title: &'a str,
+        description: &'a str,
+        base_url: &'a str,
+        base_path: &'a str,
+        language: &'a str,
+        author: Option<&'a str>,
+        extra: &'a serde_json::Map<String, serde_json::Value>,
+        taxonomies: Vec<Link>,
+        rss: String,
+        atom: String,
+        home: String,
+        page_count: usize,
+    }
+    let site_ctx = SiteCtx {
+        title: &cfg.title,
+        description: &cfg.description,
+        base_url: &cfg.base_url,
+        base_path: &cfg.base_path,
+        language: &cfg.language,
+        author: cfg.author.as_deref(),
+        extra: &cfg.extra,
+        taxonomies: site
+            .taxonomies
+            .iter()
+            .map(|t| Link {
+                title: taxonomy_title(cfg, &t.name),
+                url: urls::href(&t.path),
+            })
+            .collect(),
+        rss: urls::href(&urls::root_file(cfg, "rss.xml")),
+        atom: urls::href(&urls::root_file(cfg, "atom.xml")),
+        home: urls::href(&cfg.base_path),
+        page_count: site.pages.len(),
+    };
+    #[derive(Serialize)]
+    struct Nav {
+        title: String,
+        url: String,
+        kind: Kind,
+        children: Vec<Link>,
+    }
+    let nav: Vec<Nav> = site
+        .top_columns()
+        .iter()
+        .map(|&ci| Nav {
+            title: site.columns[ci].title.clone(),
+            url: urls::href(&site.columns[ci].path),
+            kind: site.columns[ci].kind,
+            children: site.column_children[ci]
+                .iter()
+                .map(|&k| Link {
+                    title: site.columns[k].title.clone(),
+                    url: urls::href(&site.columns[k].path),
+                })
+                .collect(),
+        })
+        .collect();
+    tpl.set_global("site", Value::from_serializable(&site_ctx));
+    tpl.set_global("nav", Value::from_serializable(&nav));
+    tpl.set_global("i18n", Value::from_serializable(&crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())));
+}

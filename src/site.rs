@@ -1,0 +1,655 @@
+//! Stage 2 of the pipeline: the site model. Orders pages in their columns,
+//! links prev/next, builds the taxonomies, resolves links between files and
+//! renders every Markdown body.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Asset, Column, Content, Page};
+use crate::error::{Diagnostic, Msg, Severity};
+use crate::frontmatter::SortBy;
+use crate::markdown::{self, Heading, LinkResolver, Resolved};
+use crate::{slug, urls};
+
+/// What rendering a page's Markdown produced.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// Body HTML.
+    pub html: String,
+    /// Plain-text summary (≤ 120 characters unless written by the editor).
+    pub summary: String,
+    /// HTML summary when the page has `<!-- more -->`.
+    pub summary_html: Option<String>,
+    /// Table of contents.
+    pub toc: Vec<Heading>,
+    /// Minutes.
+    pub reading_time: usize,
+    /// CJK characters plus Latin words.
+    pub word_count: usize,
+    /// Plain text (for search).
+    pub text: String,
+    /// The cover image's URL, resolved like a link in the page.
+    pub cover: Option<String>,
+}
+
+/// One term of a taxonomy.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Display form (the most used spelling).
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Site path.
+    pub path: String,
+    /// Pages, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy (`tags`, `branch`, ...).
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Name from the config.
+    pub name: String,
+    /// Site path of its term list.
+    pub path: String,
+    /// Terms, most used first.
+    pub terms: Vec<Term>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Configuration.
+    pub config: Config,
+    /// Columns (0 = home).
+    pub columns: Vec<Column>,
+    /// Pages.
+    pub pages: Vec<Page>,
+    /// Rendered bodies, parallel to `pages`.
+    pub bodies: Vec<Body>,
+    /// Rendered `_index.md` bodies, parallel to `columns`.
+    pub column_bodies: Vec<String>,
+    /// Each column's own pages in display order.
+    pub column_pages: Vec<Vec<usize>>,
+    /// Each column's child columns, by weight then title.
+    pub column_children: Vec<Vec<usize>>,
+    /// (previous, next) page in the column's order, parallel to `pages`.
+    pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// For each page, per taxonomy, indices of its terms in that taxonomy.
+    pub page_terms: Vec<BTreeMap<String, Vec<usize>>>,
+    /// Taxonomies in config order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files copied as they are.
+    pub assets: Vec<Asset>,
+    /// Warnings (errors stop the build before a `Site` exists).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Maps content-relative source paths to the site paths they publish at.
+struct LinkMap {
+    by_source: HashMap<PathBuf, String>,
+    base_path: String,
+}
+
+impl LinkMap {
+    fn new(content: &Content, base_path: &str) -> LinkMap {
+        let mut by_source = HashMap::new();
+        for c in &content.columns {
+            by_source.insert(c.dir.join("_index.md"), c.path.clone());
+            by_source.insert(c.dir.clone(), c.path.clone());
+        }
+        for p in &content.pages {
+            let rel = p.file.strip_prefix("content").unwrap_or(&p.file).to_path_buf();
+            if p.bundle {
+                by_source.insert(p.source_dir.clone(), p.path.clone());
+            }
+            by_source.insert(rel, p.path.clone());
+        }
+        for a in &content.assets {
+            by_source.insert(a.source.clone(), a.path.clone());
+        }
+        LinkMap {
+            by_source,
+            base_path: base_path.to_string(),
+        }
+    }
+}
+
+/// Resolves links written in one file.
+struct FileLinks<'a> {
+    map: &'a LinkMap,
+    dir: &'a Path,
+}
+
+fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins a relative link to a content-relative folder; `None` when it climbs
+/// out of `content/`.
+fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out: Vec<String> = dir
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    for part in rel.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(p.to_string()),
+        }
+    }
+    Some(out.iter().collect())
+}
+
+impl LinkResolver for FileLinks<'_> {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Resolved {
+        if dest.is_empty() || is_external(dest) {
+            return Resolved::Keep;
+        }
+        let (path_part, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let (path_part, query) = match path_part.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path_part, None),
+        };
+        let with_suffix = |url: String| {
+            let mut u = urls::href(&url);
+            if let Some(q) = query {
+                u.push('?');
+                u.push_str(q);
+            }
+            if let Some(f) = fragment {
+                u.push('#');
+                u.push_str(f);
+            }
+            u
+        };
+        if path_part.starts_with('/') {
+            // Site-absolute links written without the sub-path get it added.
+            let decoded = slug::decode_path(path_part);
+            if decoded.starts_with(&self.map.base_path) {
+                return Resolved::Keep;
+            }
+            return Resolved::Url(with_suffix(format!("{}{}", self.map.base_path, decoded.trim_start_matches('/'))));
+        }
+        let decoded = slug::decode_path(path_part);
+        let Some(target) = join_relative(self.dir, &decoded) else {
+            return Resolved::Broken(Msg::new(
+                format!("链接 `{dest}` 指向 content 目录之外"),
+                format!("link `{dest}` points outside content/"),
+            ));
+        };
+        if let Some(url) = self.map.by_source.get(&target) {
+            return Resolved::Url(with_suffix(url.clone()));
+        }
+        Resolved::Broken(Msg::new(
+            format!("链接的文件不存在：`{dest}`（找的是 content/{}）", target.display()),
+            format!("linked file does not exist: `{dest}` (looked for content/{})", target.display()),
+        ))
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Renders Markdown from `file` (whose links start from content-relative `dir`)
+/// and turns link problems into diagnostics at file lines.
+fn render_md(
+    cfg: &Config,
+    map: &LinkMap,
+    dir: &Path,
+    body: &str,
+    file: &Path,
+    body_line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> markdown::Rendered {
+    let r = markdown::render(body, &cfg.markdown, &FileLinks { map, dir });
+    for p in &r.problems {
+        diags.push(
+            Diagnostic::error("link", file, p.message.clone())
+                .at_line(p.line + body_line - 1)
+                .with_hint(Msg::new(
+                    "检查链接的路径（相对于当前文件），或标题文字是否一致",
+                    "check the link's path (relative to this file) or the heading text",
+                )),
+        );
+    }
+    r
+}
+
+impl Site {
+    /// Builds the model from loaded content. Fails with every error found.
+    pub fn build(config: Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+        let mut diagnostics = content.diagnostics.clone();
+        let map = LinkMap::new(&content, &config.base_path);
+
+        // Markdown, in parallel.
+        let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = content
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut d = Vec::new();
+                let r = render_md(&config, &map, &p.source_dir, &p.body, &p.file, p.body_line, &mut d);
+                (r, d)
+            })
+            .collect();
+        let column_bodies: Vec<String> = content
+            .columns
+            .iter()
+            .map(|c| match &c.file {
+                Some(f) if !c.body.trim().is_empty() => {
+                    render_md(&config, &map, &c.dir, &c.body, f, c.body_line, &mut diagnostics).html
+                }
+                _ => String::new(),
+            })
+            .collect();
+
+        // Cross-page anchors: known ids and heading texts per page path.
+        let mut anchors_by_path: HashMap<&str, (HashSet<&str>, HashMap<String, &str>)> = HashMap::new();
+        for (p, (r, _)) in content.pages.iter().zip(&rendered) {
+            let ids = r.toc.iter().map(|h| h.id.as_str()).collect();
+            let texts = r.toc.iter().map(|h| (markdown::anchor_id(&h.title), h.id.as_str())).collect();
+            anchors_by_path.insert(p.path.as_str(), (ids, texts));
+        }
+        let mut bodies = Vec::with_capacity(rendered.len());
+        for (p, (r, d)) in content.pages.iter().zip(rendered.iter()) {
+            diagnostics.extend(d.iter().cloned());
+            let mut html = r.html.clone();
+            for a in &r.anchors {
+                let target = slug::decode_path(&a.url);
+                let Some((ids, texts)) = anchors_by_path.get(target.as_str()) else {
+                    continue; // a column or asset: nothing to check
+                };
+                if ids.contains(a.written.as_str()) || ids.contains(a.fragment.as_str()) {
+                    continue;
+                }
+                if let Some(id) = texts.get(&a.written) {
+                    html = html.replace(&format!("{}#{}\"", a.url, a.written), &format!("{}#{}\"", a.url, id));
+                } else {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "anchor",
+                            &p.file,
+                            Msg::new(
+                                format!("目标页面没有标题或锚点 `#{}`", a.fragment),
+                                format!("the target page has no heading or anchor `#{}`", a.fragment),
+                            ),
+                        )
+                        .at_line(a.line + p.body_line - 1),
+                    );
+                }
+            }
+            let summary_html = r.summary_html.clone();
+            let summary = match (&summary_html, &p.summary) {
+                (_, Some(s)) => s.trim().to_string(),
+                (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
+                (None, None) => markdown::truncate_summary(&r.text, 120),
+            };
+            let (cjk, latin) = markdown::count_words(&r.text);
+            let cover = p.cover.as_ref().and_then(|c| {
+                match (FileLinks { map: &map, dir: &p.source_dir }).resolve(c, true) {
+                    Resolved::Url(u) => Some(u),
+                    Resolved::Keep => Some(c.clone()),
+                    Resolved::Broken(m) => {
+                        diagnostics.push(
+                            Diagnostic::error("cover", &p.file, m)
+                                .at_opt(crate::yaml::locate(&p.yaml.0, "cover").map(|l| l + p.yaml.1 - 1)),
+                        );
+                        None
+                    }
+                }
+            });
+            bodies.push(Body {
+                html,
+                summary,
+                summary_html,
+                toc: r.toc.clone(),
+                reading_time: markdown::reading_time(&r.text),
+                word_count: cjk + latin,
+                text: r.text.clone(),
+                cover,
+            });
+        }
+        drop(anchors_by_path);
+
+        let Content {
+            columns,
+            pages,
+            assets,
+            ..
+        } = content;
+
+        // Column order and page order.
+        let mut column_pages: Vec<Vec<usize>> = vec![Vec::new(); columns.len()];
+        for (i, p) in pages.iter().enumerate() {
+            column_pages[p.column].push(i);
+        }
+        for (ci, list) in column_pages.iter_mut().enumerate() {
+            sort_pages(list, &pages, columns[ci].sort_by);
+        }
+        let mut column_children: Vec<Vec<usize>> = vec![Vec::new(); columns.len()];
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(parent) = c.parent {
+                column_children[parent].push(i);
+            }
+        }
+        for list in &mut column_children {
+            list.sort_by(|a, b| {
+                (columns[*a].weight, &columns[*a].title, &columns[*a].path).cmp(&(
+                    columns[*b].weight,
+                    &columns[*b].title,
+                    &columns[*b].path,
+                ))
+            });
+        }
+        let mut neighbours = vec![(None, None); pages.len()];
+        for list in &column_pages {
+            for (k, &i) in list.iter().enumerate() {
+                let prev = if k > 0 { Some(list[k - 1]) } else { None };
+                neighbours[i] = (prev, list.get(k + 1).copied());
+            }
+        }
+
+        let (taxonomies, page_terms) = build_taxonomies(&config, &pages, &mut diagnostics);
+
+        let mut site = Site {
+            config,
+            columns,
+            pages,
+            bodies,
+            column_bodies,
+            column_pages,
+            column_children,
+            neighbours,
+            page_terms,
+            taxonomies,
+            assets,
+            warnings: Vec::new(),
+        };
+        diagnostics.extend(site.check_url_conflicts());
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(diagnostics);
+        }
+        site.warnings = diagnostics;
+        Ok(site)
+    }
+
+    /// The top-level columns (children of home), in navigation order.
+    pub fn top_columns(&self) -> &[usize] {
+        self.column_children.first().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// All pages of a column and its descendants, in the column's order.
+    pub fn pages_under(&self, ci: usize) -> Vec<usize> {
+        let mut out = self.column_pages[ci].clone();
+        let mut stack = self.column_children[ci].clone();
+        let mut nested = false;
+        while let Some(c) = stack.pop() {
+            out.extend(&self.column_pages[c]);
+            stack.extend(&self.column_children[c]);
+            nested = true;
+        }
+        if nested {
+            sort_pages(&mut out, &self.pages, self.columns[ci].sort_by);
+        }
+        out
+    }
+
+    /// Pages newest first (all of them).
+    pub fn pages_by_date(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..self.pages.len()).collect();
+        sort_pages(&mut all, &self.pages, SortBy::Date);
+        all
+    }
+
+    /// Every site path that a build writes, with the source claiming it;
+    /// two sources claiming one path are errors.
+    fn check_url_conflicts(&self) -> Vec<Diagnostic> {
+        let cfg = &self.config;
+        let mut claims: HashMap<String, PathBuf> = HashMap::new();
+        let mut out = Vec::new();
+        let mut claim = |path: String, source: PathBuf, line: Option<usize>, what: &str| {
+            let key = path.to_lowercase();
+            if let Some(prev) = claims.get(&key) {
+                if prev != &source {
+                    out.push(
+                        Diagnostic::error(
+                            "duplicate-url",
+                            &source,
+                            Msg::new(
+                                format!("{what}的网址 `{path}` 与 {} 重复", prev.display()),
+                                format!("the URL `{path}` of this {what} is also produced by {}", prev.display()),
+                            ),
+                        )
+                        .at_opt(line)
+                        .with_hint(Msg::new(
+                            "改一个文件名，或在 front matter 中用 `slug:` 指定不同的网址",
+                            "rename one file, or give one a different `slug:`",
+                        )),
+                    );
+                }
+            } else {
+                claims.insert(key, source);
+            }
+        };
+        let config_file = PathBuf::from("config.yaml");
+        for name in ["rss.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"] {
+            claim(urls::root_file(cfg, name), config_file.clone(), None, "文件");
+        }
+        for t in &self.taxonomies {
+            claim(t.path.clone(), config_file.clone(), None, "分类");
+        }
+        for (i, c) in self.columns.iter().enumerate() {
+            let src = c.file.clone().unwrap_or_else(|| Path::new("content").join(&c.dir));
+            claim(c.path.clone(), src, None, "栏目");
+            let _ = i;
+        }
+        for p in &self.pages {
+            claim(p.path.clone(), p.file.clone(), None, "页面");
+        }
+        for p in &self.pages {
+            for (a, line) in &p.aliases {
+                let l = Some(*line + p.yaml.1 - 1);
+                claim(a.clone(), p.file.clone(), l, "别名");
+            }
+        }
+        out
+    }
+}
+
+/// Sorts page indices by the column's order; ties are broken by title and
+/// then path so output is deterministic.
+pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    match by {
+        SortBy::Date => list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.path.cmp(&pb.path))
+        }),
+        SortBy::Weight => list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            pa.weight
+                .cmp(&pb.weight)
+                .then_with(|| pb.date.cmp(&pa.date))
+                .then_with(|| pa.path.cmp(&pb.path))
+        }),
+        SortBy::Title => list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            pa.title.cmp(&pb.title).then_with(|| pa.path.cmp(&pb.path))
+        }),
+    }
+}
+
+type PageTerms = Vec<BTreeMap<String, Vec<usize>>>;
+
+/// Groups pages by term. Terms that differ only by case, width or spaces are
+/// merged (with a warning naming the files); distinct terms whose slugs
+/// collide get a stable suffix made from the term itself.
+fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -> (Vec<Taxonomy>, PageTerms) {
+    let mut page_terms: PageTerms = vec![BTreeMap::new(); pages.len()];
+    let mut out = Vec::new();
+    for name in &cfg.taxonomies {
+        // key -> (spelling -> files), pages
+        let mut groups: BTreeMap<String, (BTreeMap<String, Vec<usize>>, Vec<usize>)> = BTreeMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            let Some(terms) = p.taxonomies.get(name) else { continue };
+            for t in terms {
+                let key = slug::term_key(t);
+                if key.is_empty() {
+                    continue;
+                }
+                let g = groups.entry(key).or_default();
+                g.0.entry(t.trim().to_string()).or_default().push(i);
+                if !g.1.contains(&i) {
+                    g.1.push(i);
+                }
+            }
+        }
+        let mut terms: Vec<(String, Term)> = Vec::with_capacity(groups.len());
+        for (key, (spellings, mut term_pages)) in groups {
+            let name_form = spellings
+                .iter()
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_else(|| key.clone());
+            if spellings.len() > 1 {
+                let detail: Vec<String> = spellings
+                    .iter()
+                    .map(|(s, ps)| format!("`{s}`（{}）", pages[ps[0]].file.display()))
+                    .collect();
+                let first = &pages[spellings.values().next().map(|v| v[0]).unwrap_or(0)];
+                diags.push(
+                    Diagnostic::warning(
+                        "term-variants",
+                        &first.file,
+                        Msg::new(
+                            format!("{name} 中的 `{name_form}` 有多种写法，已合并：{}", detail.join("、")),
+                            format!("`{name_form}` in {name} is spelt several ways and was merged: {}", detail.join(", ")),
+                        ),
+                    )
+                    .with_hint(Msg::new("统一写法（全角/半角、大小写、空格）", "use one spelling (width, case, spaces)")),
+                );
+            }
+            sort_pages(&mut term_pages, pages, SortBy::Date);
+            terms.push((
+                key,
+                Term {
+                    slug: crate::content::slug_of(&name_form, cfg.slugify),
+                    name: name_form,
+                    path: String::new(),
+                    pages: term_pages,
+                },
+            ));
+        }
+        // Slug collisions: the most used term keeps the plain slug.
+        let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, (_, t)) in terms.iter().enumerate() {
+            by_slug.entry(t.slug.clone()).or_default().push(i);
+        }
+        for (s, mut idx) in by_slug {
+            if idx.len() < 2 {
+                continue;
+            }
+            idx.sort_by(|a, b| terms[*b].1.pages.len().cmp(&terms[*a].1.pages.len()).then_with(|| terms[*a].0.cmp(&terms[*b].0)));
+            for &i in &idx[1..] {
+                terms[i].1.slug = format!("{s}-{}", short_hash(&terms[i].0));
+            }
+        }
+        let mut sorted: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
+        for t in &mut sorted {
+            t.path = urls::term(cfg, name, &t.slug);
+        }
+        sorted.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.slug.cmp(&b.slug)));
+        for (ti, t) in sorted.iter().enumerate() {
+            for &p in &t.pages {
+                page_terms[p].entry(name.clone()).or_default().push(ti);
+            }
+        }
+        out.push(Taxonomy {
+            name: name.clone(),
+            path: urls::taxonomy(cfg, name),
+            terms: sorted,
+        });
+    }
+    // Keep each page's terms in the order the editor wrote them.
+    for (i, p) in pages.iter().enumerate() {
+        for (tax_i, tax) in out.iter().enumerate() {
+            let Some(written) = p.taxonomies.get(&tax.name) else { continue };
+            if let Some(list) = page_terms[i].get_mut(&tax.name) {
+                let pos = |ti: &usize| {
+                    let key = slug::term_key(&out[tax_i].terms[*ti].name);
+                    written.iter().position(|w| slug::term_key(w) == key).unwrap_or(usize::MAX)
+                };
+                list.sort_by_key(pos);
+            }
+        }
+    }
+    (out, page_terms)
+}
+
+/// Four hex digits from FNV-1a of `s`: stable across runs and machines.
+fn short_hash(s: &str) -> String {
+    let mut h: u32 = 0x811c9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x01000193);
+    }
+    format!("{:04x}", h & 0xffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_joins() {
+        assert_eq!(join_relative(Path::new("xinde"), "../shumu/a.md"), Some(PathBuf::from("shumu/a.md")));
+        assert_eq!(join_relative(Path::new("xinde"), "../../x.md"), None);
+        assert_eq!(join_relative(Path::new(""), "a\\b.md"), Some(PathBuf::from("a/b.md")));
+    }
+
+    #[test]
+    fn externals() {
+        assert!(is_external("https://www.12371.cn/"));
+        assert!(is_external("mailto:a@b.cn"));
+        assert!(is_external("//cdn.example/x"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("a.md#b:c"));
+    }
+}
