@@ -329,7 +329,9 @@ impl Site {
                     continue;
                 }
                 if let Some(id) = texts.get(&a.written) {
-                    html = html.replace(&format!("{}#{}\"", a.url, a.written), &format!("{}#{}\"", a.url, id));
+                    // pulldown-cmark wrote the href percent-encoded.
+                    let from = format!("{}#{}\"", a.url, slug::encode_path(&a.written));
+                    html = html.replace(&from, &format!("{}#{}\"", a.url, slug::encode_path(id)));
                 } else {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -348,7 +350,7 @@ impl Site {
             let summary = match (&summary_html, &p.summary) {
                 (_, Some(s)) => s.trim().to_string(),
                 (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
-                (None, None) => markdown::truncate_summary(&r.text, 120),
+                (None, None) => markdown::truncate_summary(&r.lead, 120),
             };
             let (cjk, latin) = markdown::count_words(&r.text);
             let cover = p.cover.as_ref().and_then(|c| {

@@ -69,8 +69,11 @@ pub struct Rendered {
     pub html: String,
     /// HTML of the part before `<!-- more -->`, when the page has the marker.
     pub summary_html: Option<String>,
-    /// Plain text of the whole body (for summaries, reading time and search).
+    /// Plain text of the whole body (for reading time and search).
     pub text: String,
+    /// Plain text of the paragraphs only (no headings, tables or code), for
+    /// automatic summaries.
+    pub lead: String,
     /// Headings in order.
     pub toc: Vec<Heading>,
     /// Links that could not be resolved.
@@ -206,6 +209,20 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     // Pass 2: links, images, raw HTML, the summary marker, plain text.
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut summary_at: Option<usize> = None;
+    let mut para_depth = 0usize; // inside a paragraph (not in a table or heading)
+    let push_lead = |lead: &mut String, t: &str| {
+        // Paragraphs join without a space between CJK text, with one otherwise.
+        if let (Some(a), Some(b)) = (lead.chars().last(), t.chars().next())
+            && a == '\n'
+        {
+            lead.pop();
+            let prev = lead.chars().last();
+            if !(prev.is_some_and(cjk::is_cjk) && cjk::is_cjk(b)) && !lead.is_empty() {
+                lead.push(' ');
+            }
+        }
+        lead.push_str(t);
+    };
     let mut image_alt: Option<(String, String, String)> = None; // (src, title, alt so far)
     for (ev, range) in events {
         if let Some((_, _, alt)) = &mut image_alt {
@@ -245,19 +262,38 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, lines.line(range.start));
                 image_alt = Some((src, title.to_string(), String::new()));
             }
+            Event::Start(Tag::Paragraph) => {
+                para_depth += 1;
+                html_events.push(ev);
+            }
             Event::Text(t) => {
                 out.text.push_str(&t);
+                if para_depth > 0 {
+                    push_lead(&mut out.lead, &t);
+                }
                 html_events.push(Event::Text(t));
             }
             Event::Code(t) => {
                 out.text.push_str(&t);
+                if para_depth > 0 {
+                    push_lead(&mut out.lead, &t);
+                }
                 html_events.push(Event::Code(t));
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.text.push(' ');
+                if para_depth > 0 {
+                    out.lead.push(' ');
+                }
                 html_events.push(ev);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph) => {
+                para_depth = para_depth.saturating_sub(1);
+                out.text.push('\n');
+                out.lead.push('\n');
+                html_events.push(ev);
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 out.text.push('\n');
                 html_events.push(ev);
             }
@@ -438,7 +474,9 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"学习收获\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"学习收获-1\">"));
         assert!(r.html.contains("<h2 id=\"hi\">"));
-        assert!(r.html.contains("href=\"#学习收获\""));
+        // pulldown-cmark percent-encodes hrefs; browsers decode fragments before matching ids.
+        let encoded = format!("href=\"#{}\"", crate::slug::encode_path("学习收获"));
+        assert!(r.html.contains(&encoded), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert!(r.problems.is_empty());
     }
