@@ -69,6 +69,15 @@ impl Default for FeedsConfig {
     }
 }
 
+/// `deploy:` options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeployConfig {
+    /// Where `lanmu deploy` publishes: a folder or `sftp://user@host:port/path`.
+    /// Passwords never go here (see the README's publishing guide).
+    pub target: Option<String>,
+}
+
 /// The raw file as written; [`Config`] is the validated form.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +104,10 @@ struct RawConfig {
     feeds: FeedsConfig,
     #[serde(default)]
     author: Option<String>,
+    #[serde(default)]
+    relative_urls: bool,
+    #[serde(default)]
+    deploy: DeployConfig,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -129,6 +142,8 @@ pub const CONFIG_KEYS: &[&str] = &[
     "markdown",
     "feeds",
     "author",
+    "relative_urls",
+    "deploy",
     "extra",
 ];
 
@@ -164,6 +179,11 @@ pub struct Config {
     pub feeds: FeedsConfig,
     /// Default author.
     pub author: Option<String>,
+    /// Write every internal link relative (works under any sub-path and from
+    /// a folder on disk); feeds, sitemap and canonical links stay absolute.
+    pub relative_urls: bool,
+    /// Deploy target.
+    pub deploy: DeployConfig,
     /// Free map for themes.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -286,6 +306,7 @@ impl Config {
                 let valid: &[&str] = match section {
                     "markdown" => &["cjk_line_breaks", "cjk_friendly_emphasis", "unsafe_html", "smart_punctuation"],
                     "feeds" => &["limit", "full_content", "id_authority"],
+                    "deploy" => &["target"],
                     _ => &[],
                 };
                 let line = yaml::locate(text, &format!("{section}.{key}")).or(d.line);
@@ -368,6 +389,8 @@ impl Config {
             markdown: raw.markdown,
             feeds: raw.feeds,
             author: raw.author,
+            relative_urls: raw.relative_urls,
+            deploy: raw.deploy,
             extra: raw.extra,
         })
     }
