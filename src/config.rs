@@ -78,6 +78,32 @@ pub struct DeployConfig {
     pub target: Option<String>,
 }
 
+/// `search:` options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the search index and the `/search/` page.
+    pub enabled: bool,
+    /// What is indexed: `title`, `tags`, `column`, `kind` (names, book
+    /// titles and authors, question stems), `summary`, `body`.
+    pub fields: Vec<String>,
+    /// Columns left out, by folder name (`zhenti`) or title.
+    pub exclude_columns: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            fields: SEARCH_FIELDS.iter().map(|s| s.to_string()).collect(),
+            exclude_columns: Vec::new(),
+        }
+    }
+}
+
+/// The fields `search.fields` may name.
+pub const SEARCH_FIELDS: &[&str] = &["title", "tags", "column", "kind", "summary", "body"];
+
 /// The raw file as written; [`Config`] is the validated form.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,6 +130,8 @@ struct RawConfig {
     feeds: FeedsConfig,
     #[serde(default)]
     author: Option<String>,
+    #[serde(default)]
+    search: SearchConfig,
     #[serde(default)]
     relative_urls: bool,
     #[serde(default)]
@@ -142,6 +170,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "markdown",
     "feeds",
     "author",
+    "search",
     "relative_urls",
     "deploy",
     "extra",
@@ -179,6 +208,8 @@ pub struct Config {
     pub feeds: FeedsConfig,
     /// Default author.
     pub author: Option<String>,
+    /// Search options.
+    pub search: SearchConfig,
     /// Write every internal link relative (works under any sub-path and from
     /// a folder on disk); feeds, sitemap and canonical links stay absolute.
     pub relative_urls: bool,
@@ -307,6 +338,7 @@ impl Config {
                     "markdown" => &["cjk_line_breaks", "cjk_friendly_emphasis", "unsafe_html", "smart_punctuation"],
                     "feeds" => &["limit", "full_content", "id_authority"],
                     "deploy" => &["target"],
+                    "search" => &["enabled", "fields", "exclude_columns"],
                     _ => &[],
                 };
                 let line = yaml::locate(text, &format!("{section}.{key}")).or(d.line);
@@ -371,6 +403,15 @@ impl Config {
                 taxonomies.push(t.clone());
             }
         }
+        for f in &raw.search.fields {
+            if !SEARCH_FIELDS.contains(&f.as_str()) {
+                errors.push(err(
+                    "search.fields",
+                    format!("search.fields 中的 `{f}` 无效，可用：{}", SEARCH_FIELDS.join("、")),
+                    format!("unknown search field `{f}`; valid: {}", SEARCH_FIELDS.join(", ")),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -389,6 +430,7 @@ impl Config {
             markdown: raw.markdown,
             feeds: raw.feeds,
             author: raw.author,
+            search: raw.search,
             relative_urls: raw.relative_urls,
             deploy: raw.deploy,
             extra: raw.extra,

@@ -78,6 +78,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("term_pages", "“{term}”相关内容", "Pages tagged “{term}”"),
     ("dark_mode", "切换深色模式", "Toggle dark mode"),
     ("search", "搜索", "Search"),
+    ("search_placeholder", "输入关键词，如：两学一做", "Keywords"),
+    ("searching", "正在搜索……", "Searching…"),
+    ("search_count", "找到 {n} 条结果", "{n} results"),
+    ("search_error", "搜索索引加载失败。", "The search index could not be loaded."),
+    ("search_noscript", "搜索需要启用 JavaScript。", "Search needs JavaScript."),
 ];
 
 /// The theme strings for `lang`, merged with the site's overrides.

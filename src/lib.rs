@@ -28,6 +28,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod templates;

@@ -561,6 +561,21 @@ impl Renderer<'_> {
         self.render_to("404.html", &ctx, &path, Path::new("404.html"))
     }
 
+    fn search_page(&self) -> Result<(), Diagnostic> {
+        let cfg = &self.site.config;
+        let path = urls::search(cfg);
+        let crumbs = vec![
+            self.crumbs_for_column(0).remove(0),
+            Link {
+                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()).get("search").cloned().unwrap_or_default(),
+                url: urls::href(&path),
+            },
+        ];
+        let mut ctx = self.base_context(&path, crumbs, self.site_feeds());
+        ctx.insert("search_index", &urls::href(&path));
+        self.render_to("search.html", &ctx, &path, Path::new("config.yaml"))
+    }
+
     fn alias(&self, from: &str, to: &str, source: &Path) -> Result<(), Diagnostic> {
         let mut ctx = self.base_context(from, Vec::new(), Vec::new());
         ctx.insert("target", &urls::href(to));
@@ -619,6 +634,18 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
         .collect();
     collect(alias_jobs.par_iter().map(|(a, to, src)| r.alias(a, to, src)).collect());
     collect(feeds::write_all(site, &|path: &str, bytes: &[u8]| r.write(path, bytes, Path::new("config.yaml"))));
+    if cfg.search.enabled {
+        let search_dir = urls::search(cfg);
+        let failed = std::cell::RefCell::new(Vec::new());
+        crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
+            let res = r.write(&format!("{search_dir}{rel}"), bytes, Path::new("config.yaml"));
+            let ok = res.is_ok();
+            failed.borrow_mut().push(res);
+            ok
+        });
+        collect(failed.into_inner());
+        collect(vec![r.search_page()]);
+    }
 
     // Static files: theme first, the site's own `static/` wins.
     let mut statics: BTreeMap<String, Source> = BTreeMap::new();
@@ -694,7 +721,7 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         rss: String,
         atom: String,
         home: String,
-        page_count: usize,
+        search: Option<String>,
     }
     let site_ctx = SiteCtx {
         title: &cfg.title,
@@ -715,7 +742,7 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         rss: urls::href(&urls::root_file(cfg, "rss.xml")),
         atom: urls::href(&urls::root_file(cfg, "atom.xml")),
         home: urls::href(&cfg.base_path),
-        page_count: site.pages.len(),
+        search: cfg.search.enabled.then(|| urls::href(&urls::search(cfg))),
     };
     #[derive(Serialize)]
     struct Nav {

@@ -43,6 +43,11 @@ pub fn root_file(cfg: &Config, name: &str) -> String {
     format!("{}{name}", cfg.base_path)
 }
 
+/// Site path of the search page and index folder (`/dangjian/search/`).
+pub fn search(cfg: &Config) -> String {
+    format!("{}search/", cfg.base_path)
+}
+
 /// Site path of a feed file next to a list (`/x/rss.xml`).
 pub fn feed(list: &str, file: &str) -> String {
     format!("{list}{file}")

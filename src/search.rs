@@ -1,0 +1,366 @@
+//! The search index: Chinese full-text search that works offline, under a
+//! sub-path and on a phone.
+//!
+//! Index and query are segmented by the same rules ([`tokenize`]; the
+//! browser's `search.js` mirrors it and a test runs both on the same
+//! strings): text is width-folded and lowercased, CJK runs give character
+//! bigrams (plus unigrams in short fields such as titles and tags), other
+//! letters and digits give words. Titles also index their pinyin initials
+//! (`lxyz` → 两学一做).
+//!
+//! The files are JavaScript (`lanmuSearchLoad(kind, n, data)`) rather than
+//! JSON so that `<script>` tags can load them: that also works when the site
+//! is opened from a folder (`file://`), where browsers refuse `fetch`.
+//!
+//! Output under `search/`: `meta.js`, postings split into shards by a hash
+//! of the term (words by their first two letters, so prefixes stay in one
+//! shard) that the browser fetches on demand, and document records in chunks
+//! of [`DOC_CHUNK`] fetched only for the results shown.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use pinyin::ToPinyin;
+use serde::Serialize;
+
+use crate::site::Site;
+use crate::slug::fold_width;
+
+/// Documents per record chunk.
+pub const DOC_CHUNK: usize = 64;
+/// Target bytes per postings shard.
+const SHARD_TARGET: usize = 24 * 1024;
+/// Longest body text indexed per page, in characters.
+const MAX_BODY_CHARS: usize = 20_000;
+/// Characters of text kept per document for snippets.
+const SNIPPET_CHARS: usize = 400;
+
+/// Field weights: a hit in the title outranks tags, which outrank the body.
+pub mod weight {
+    /// Title.
+    pub const TITLE: u32 = 40;
+    /// Pinyin initials of the title.
+    pub const PINYIN: u32 = 20;
+    /// Tags and other terms.
+    pub const TAG: u32 = 24;
+    /// Kind fields: names, book titles and authors, question stems.
+    pub const KIND: u32 = 12;
+    /// Column title.
+    pub const COLUMN: u32 = 4;
+    /// Summary.
+    pub const SUMMARY: u32 = 3;
+    /// Body (per occurrence, capped).
+    pub const BODY: u32 = 1;
+}
+
+fn is_cjk_ideo(c: char) -> bool {
+    crate::markdown::cjk::is_cjk(c) && c.is_alphanumeric()
+}
+
+/// Width-folds and lowercases text the way the browser does.
+pub fn normalize(s: &str) -> String {
+    fold_width(s).to_lowercase()
+}
+
+/// One token and whether it came from a CJK run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// A CJK bigram or unigram.
+    Cjk(String),
+    /// A word of letters/digits.
+    Word(String),
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Token::Cjk(s) | Token::Word(s) => s,
+        }
+    }
+}
+
+/// Runs of CJK characters and of words, in order.
+pub fn runs(text: &str) -> Vec<(bool, String)> {
+    let norm = normalize(text);
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_cjk = false;
+    for c in norm.chars() {
+        let class = if is_cjk_ideo(c) {
+            Some(true)
+        } else if c.is_alphanumeric() {
+            Some(false)
+        } else {
+            None
+        };
+        match class {
+            Some(k) if !cur.is_empty() && k == cur_cjk => cur.push(c),
+            Some(k) => {
+                if !cur.is_empty() {
+                    out.push((cur_cjk, std::mem::take(&mut cur)));
+                }
+                cur_cjk = k;
+                cur.push(c);
+            }
+            None => {
+                if !cur.is_empty() {
+                    out.push((cur_cjk, std::mem::take(&mut cur)));
+                }
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push((cur_cjk, cur));
+    }
+    out
+}
+
+/// Tokens of `text`: CJK bigrams (and unigrams when `unigrams`), words.
+pub fn tokenize(text: &str, unigrams: bool) -> Vec<Token> {
+    let mut out = Vec::new();
+    for (cjk, run) in runs(text) {
+        if cjk {
+            let chars: Vec<char> = run.chars().collect();
+            if chars.len() == 1 || unigrams {
+                out.extend(chars.iter().map(|c| Token::Cjk(c.to_string())));
+            }
+            for w in chars.windows(2) {
+                out.push(Token::Cjk(w.iter().collect()));
+            }
+        } else {
+            out.push(Token::Word(run.chars().take(32).collect()));
+        }
+    }
+    out
+}
+
+/// Pinyin initials of the CJK characters in `s` (`两学一做` → `lxyz`).
+pub fn pinyin_initials(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| c.to_pinyin().and_then(|p| p.first_letter().chars().next()))
+        .collect()
+}
+
+/// The key a term is sharded by: CJK tokens by themselves, words by their
+/// first two characters (so a prefix query finds all its words in one shard).
+pub fn shard_key(token: &str) -> String {
+    match token.chars().next() {
+        Some(c) if is_cjk_ideo(c) => token.to_string(),
+        _ => token.chars().take(2).collect(),
+    }
+}
+
+/// FNV-1a over UTF-8 bytes, as in `search.js`.
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x01000193);
+    }
+    h
+}
+
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    shards: usize,
+    doc_chunk: usize,
+    docs: usize,
+}
+
+/// Collects the searchable strings of a kind block: names, titles, authors,
+/// stems, places — every string leaf except URLs, HTML and dates.
+fn kind_text(data: &crate::kinds::KindData, out: &mut String) {
+    fn walk(v: &serde_json::Value, key: &str, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                let skip = key.ends_with("_html")
+                    || key.contains("url")
+                    || key.contains("photo")
+                    || key.contains("cover")
+                    || key.contains("link")
+                    || key.contains("date")
+                    || key == "isbn"
+                    || key == "answer"
+                    || key == "explanation"
+                    || key == "src";
+                if !skip {
+                    out.push_str(s);
+                    out.push('\n');
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, out)),
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, k, out)),
+            _ => {}
+        }
+    }
+    if let Ok(v) = serde_json::to_value(data) {
+        walk(&v, "", out);
+    }
+}
+
+/// Writes the index files through `write(relative path under search/, bytes)`.
+/// Returns (bytes written, number of shards).
+pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, usize) {
+    // term -> doc -> score
+    let mut postings: HashMap<String, BTreeMap<u32, u32>> = HashMap::new();
+    let cfg = &site.config;
+    let on = |f: &str| cfg.search.fields.iter().any(|x| x == f);
+    let excluded = |ci: usize| {
+        let c = &site.columns[ci];
+        let dir = c.dir.to_string_lossy().replace('\\', "/");
+        cfg.search.exclude_columns.iter().any(|x| x == &dir || x == &c.title)
+    };
+    let order: Vec<usize> = site.pages_by_date().into_iter().filter(|&i| !excluded(site.pages[i].column)).collect();
+    let mut add = |doc: u32, text: &str, w: u32, unigrams: bool, cap: u32| {
+        for t in tokenize(text, unigrams) {
+            let e = postings.entry(t.text().to_string()).or_default().entry(doc).or_insert(0);
+            *e = (*e + w).min(cap.max(w));
+        }
+    };
+    let mut docs = Vec::with_capacity(order.len());
+    for (doc, &i) in order.iter().enumerate() {
+        let doc = doc as u32;
+        let p = &site.pages[i];
+        let b = &site.bodies[i];
+        let col = &site.columns[p.column];
+        if on("title") {
+            add(doc, &p.title, weight::TITLE, true, weight::TITLE);
+            // Initials per CJK run of the title, so `lxyz` finds “两学一做” inside a longer title.
+            for (cjk, run) in runs(&p.title) {
+                let py = pinyin_initials(&run);
+                if cjk && py.len() >= 2 {
+                    add(doc, &py, weight::PINYIN, false, weight::PINYIN);
+                }
+            }
+        }
+        if on("tags") {
+            for terms in p.taxonomies.values() {
+                for t in terms {
+                    add(doc, t, weight::TAG, true, weight::TAG);
+                }
+            }
+        }
+        if on("column") {
+            add(doc, &col.title, weight::COLUMN, true, weight::COLUMN);
+        }
+        if on("kind") {
+            let mut kt = String::new();
+            kind_text(&p.kind_data, &mut kt);
+            add(doc, &kt, weight::KIND, true, weight::KIND * 2);
+        }
+        if on("summary") {
+            add(doc, &b.summary, weight::SUMMARY, false, weight::SUMMARY);
+        }
+        if on("body") {
+            let body: String = b.text.chars().take(MAX_BODY_CHARS).collect();
+            add(doc, &body, weight::BODY, false, 8);
+        }
+        let snippet: String = b.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(SNIPPET_CHARS).collect();
+        docs.push((i, snippet));
+    }
+
+    // Shard count from the postings' approximate size.
+    let approx: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
+    let shards = (approx / SHARD_TARGET).next_power_of_two().clamp(1, 4096);
+    let mut shard_terms: Vec<Vec<(&String, &BTreeMap<u32, u32>)>> = vec![Vec::new(); shards];
+    for (t, d) in &postings {
+        shard_terms[(fnv1a(&shard_key(t)) as usize) % shards].push((t, d));
+    }
+    let mut total = 0;
+    for (k, terms) in shard_terms.iter_mut().enumerate() {
+        terms.sort_by(|a, b| a.0.cmp(b.0));
+        // {"term":[doc delta, score, doc delta, score, ...], ...}
+        let mut s = String::from("{");
+        for (n, (t, d)) in terms.iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            s.push_str(&serde_json::to_string(t).unwrap_or_default());
+            s.push_str(":[");
+            let mut prev = 0u32;
+            for (m, (doc, score)) in d.iter().enumerate() {
+                if m > 0 {
+                    s.push(',');
+                }
+                let _ = write!(s, "{},{}", doc - prev, score);
+                prev = *doc;
+            }
+            s.push(']');
+        }
+        s.push('}');
+        let js = format!("lanmuSearchLoad(\"s\",{k},{s});\n");
+        total += js.len();
+        write(&format!("s/{k}.js"), js.as_bytes());
+    }
+    for (c, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+        let recs: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|(i, snippet)| {
+                let p = &site.pages[*i];
+                serde_json::json!([
+                    p.title,
+                    crate::urls::href(&p.path),
+                    site.columns[p.column].title,
+                    p.date.display(cfg.lang),
+                    snippet,
+                ])
+            })
+            .collect();
+        let s = serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into());
+        let js = format!("lanmuSearchLoad(\"d\",{c},{});\n", escape_script(&s));
+        total += js.len();
+        write(&format!("d/{c}.js"), js.as_bytes());
+    }
+    let meta = serde_json::to_string(&Meta {
+        version: 1,
+        shards,
+        doc_chunk: DOC_CHUNK,
+        docs: docs.len(),
+    })
+    .unwrap_or_default();
+    let js = format!("lanmuSearchLoad(\"m\",0,{meta});\n");
+    total += js.len();
+    write("meta.js", js.as_bytes());
+    (total, shards)
+}
+
+/// Makes JSON safe inside a script file loaded with `<script src>`:
+/// `</script>` cannot end anything there, but U+2028/2029 were invalid in
+/// older JavaScript string literals.
+fn escape_script(s: &str) -> String {
+    s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(v: Vec<Token>) -> Vec<String> {
+        v.into_iter().map(|t| t.text().to_string()).collect()
+    }
+
+    #[test]
+    fn segments_chinese_and_words() {
+        assert_eq!(texts(tokenize("两学一做", false)), vec!["两学", "学一", "一做"]);
+        assert_eq!(texts(tokenize("党史", true)), vec!["党", "史", "党史"]);
+        assert_eq!(
+            texts(tokenize("2023 考研 马克思主义", false)),
+            vec!["2023", "考研", "马克", "克思", "思主", "主义"]
+        );
+        assert_eq!(texts(tokenize("ＡＩ与Party", false)), vec!["ai", "与", "party"]);
+    }
+
+    #[test]
+    fn pinyin_of_titles() {
+        assert_eq!(pinyin_initials("两学一做"), "lxyz");
+        assert_eq!(pinyin_initials("读《共产党宣言》"), "dgcdxy");
+    }
+
+    #[test]
+    fn shard_keys() {
+        assert_eq!(shard_key("party"), "pa");
+        assert_eq!(shard_key("考研"), "考研");
+    }
+}
