@@ -33,6 +33,10 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
     /// Curly quotes and dashes from ASCII punctuation.
     pub smart_punctuation: bool,
+    /// The site language (from `language:`), for the few words Markdown
+    /// output carries (task list checkbox labels).
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 impl Default for MarkdownConfig {
@@ -42,6 +46,7 @@ impl Default for MarkdownConfig {
             cjk_friendly_emphasis: true,
             unsafe_html: true,
             smart_punctuation: false,
+            lang: Lang::Zh,
         }
     }
 }
@@ -427,7 +432,7 @@ impl Config {
             paginate_by: raw.paginate_by,
             taxonomies,
             slugify: raw.slugify,
-            markdown: raw.markdown,
+            markdown: MarkdownConfig { lang, ..raw.markdown },
             feeds: raw.feeds,
             author: raw.author,
             search: raw.search,

@@ -118,6 +118,9 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files to copy.
     pub assets: Vec<Asset>,
+    /// Pages left out as drafts (relative to `content/`; bundles by folder
+    /// too), so a link to one is explained as such.
+    pub drafts: Vec<PathBuf>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -327,6 +330,12 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
             Ok(p) => {
                 if drafts || (!p.draft && !out.columns[p.column].draft) {
                     out.pages.push(p);
+                } else {
+                    let rel = p.file.strip_prefix("content").unwrap_or(&p.file).to_path_buf();
+                    if p.bundle {
+                        out.drafts.push(p.source_dir.clone());
+                    }
+                    out.drafts.push(rel);
                 }
             }
             Err(d) => out.diagnostics.extend(d),

@@ -39,31 +39,54 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Makes root-relative and fragment-only URLs in `href`/`src` attributes of
-/// `html` absolute, so the content works inside feed readers.
+/// True when `url` starts with a scheme (`https:`, `tel:`, `ftp:`, `data:` ...).
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &url[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// Makes root-relative, fragment-only and relative URLs in `href`, `src` and
+/// `poster` attributes of `html` absolute (double or single quoted), so the
+/// content works inside feed readers.
 pub fn absolutize(html: &str, cfg: &Config, page_permalink: &str) -> String {
     let origin = &cfg.base_url[..cfg.base_url.len() - cfg.base_path.len()];
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\"", "poster=\""]
+        let next = ["href=", "src=", "poster="]
             .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .min();
-        let Some((i, len)) = next else {
+            .filter_map(|a| {
+                let i = rest.find(a)?;
+                let q = rest[i + a.len()..].chars().next()?;
+                // Only attribute names, not text such as `data-src=`.
+                let before = rest[..i].chars().last();
+                let boundary = before.is_none_or(|c| c.is_whitespace());
+                Some((i, a.len() + 1, q, boundary))
+            })
+            .min_by_key(|x| x.0);
+        let Some((i, len, quote, boundary)) = next else {
             out.push_str(rest);
             break;
         };
+        if !boundary || (quote != '"' && quote != '\'') {
+            out.push_str(&rest[..i + len - 1]);
+            rest = &rest[i + len - 1..];
+            continue;
+        }
         out.push_str(&rest[..i + len]);
         rest = &rest[i + len..];
-        if rest.starts_with("//") {
+        if rest.starts_with("//") || has_scheme(rest.split(quote).next().unwrap_or("")) {
             continue;
         } else if rest.starts_with('/') {
             out.push_str(origin);
-        } else if rest.starts_with('#') {
-            out.push_str(page_permalink);
-        } else if !rest.starts_with("http:") && !rest.starts_with("https:") && !rest.starts_with("mailto:") && !rest.starts_with("data:") {
-            // A relative URL: relative to the page.
+        } else {
+            // Fragment-only or relative: relative to the page.
             out.push_str(page_permalink);
         }
     }
@@ -351,11 +374,14 @@ mod tests {
     #[test]
     fn absolutizes() {
         let cfg = Config::parse("title: t\nbase_url: https://a.edu.cn/dj/\n", std::path::Path::new("c")).unwrap();
-        let html = r##"<a href="/dj/x/">x</a><img src="photo.png"><a href="#h">h</a><a href="https://o.cn/">o</a>"##;
+        let html = r##"<a href="/dj/x/">x</a><img src="photo.png"><a href="#h">h</a><a href="https://o.cn/">o</a><a href="tel:+8610">t</a><img src='pic.png'><img data-src="x.png">"##;
         let out = absolutize(html, &cfg, "https://a.edu.cn/dj/p/");
         assert!(out.contains(r#"href="https://a.edu.cn/dj/x/""#));
         assert!(out.contains(r#"src="https://a.edu.cn/dj/p/photo.png""#));
         assert!(out.contains(r##"href="https://a.edu.cn/dj/p/#h""##));
         assert!(out.contains(r#"href="https://o.cn/""#));
+        assert!(out.contains(r#"href="tel:+8610""#));
+        assert!(out.contains("src='https://a.edu.cn/dj/p/pic.png'"));
+        assert!(out.contains(r#"data-src="x.png""#));
     }
 }

@@ -51,6 +51,8 @@ struct PageSummary<'a> {
     summary: &'a str,
     author: Option<&'a str>,
     cover: Option<String>,
+    /// The cover as an absolute URL (Open Graph images must be absolute).
+    cover_permalink: Option<String>,
     reading_time: usize,
     kind: Kind,
     data: &'a crate::kinds::KindData,
@@ -192,6 +194,7 @@ fn summary_of(site: &Site, i: usize) -> PageSummary<'_> {
         summary: &b.summary,
         author: p.author.as_deref(),
         cover: b.cover.clone(),
+        cover_permalink: b.cover.as_ref().map(|c| absolute(cfg, c)),
         reading_time: b.reading_time,
         kind: col.kind,
         data: &p.kind_data,
@@ -202,6 +205,15 @@ fn summary_of(site: &Site, i: usize) -> PageSummary<'_> {
         tags: term_refs(site, i, "tags"),
         taxonomies,
         extra: &p.extra,
+    }
+}
+
+/// An `href` made absolute: site paths get the origin of `base_url`.
+fn absolute(cfg: &Config, href: &str) -> String {
+    if href.starts_with('/') && !href.starts_with("//") {
+        cfg.permalink(href)
+    } else {
+        href.to_string()
     }
 }
 
@@ -697,13 +709,27 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
     }
     let column_list_pages = column_jobs.len();
     Ok(Stats {
-        html_files: site.pages.len() + column_list_pages + 2 + site.taxonomies.len() + term_jobs.len() + alias_jobs.len(),
+        html_files: site.pages.len()
+            + column_list_pages
+            + 2 // home and 404
+            + usize::from(cfg.search.enabled)
+            + site.taxonomies.len()
+            + term_jobs.len()
+            + alias_jobs.len(),
         pages: site.pages.len(),
         columns: site.columns.len() - 1,
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
         tags: site.taxonomies.iter().find(|t| t.name == "tags").map_or(0, |t| t.terms.len()),
         copied: statics.len() + site.assets.len(),
     })
+}
+
+/// A taxonomy in `site.taxonomies`.
+#[derive(Serialize)]
+struct TaxLink {
+    name: String,
+    title: String,
+    url: String,
 }
 
 fn set_globals(site: &Site, tpl: &mut Templates) {
@@ -717,7 +743,7 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         language: &'a str,
         author: Option<&'a str>,
         extra: &'a serde_json::Map<String, serde_json::Value>,
-        taxonomies: Vec<Link>,
+        taxonomies: Vec<TaxLink>,
         rss: String,
         atom: String,
         home: String,
@@ -734,7 +760,8 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         taxonomies: site
             .taxonomies
             .iter()
-            .map(|t| Link {
+            .map(|t| TaxLink {
+                name: t.name.clone(),
                 title: taxonomy_title(cfg, &t.name),
                 url: urls::href(&t.path),
             })

@@ -91,6 +91,7 @@ pub struct Site {
 /// Maps content-relative source paths to the site paths they publish at.
 struct LinkMap {
     by_source: HashMap<PathBuf, String>,
+    drafts: HashSet<PathBuf>,
     base_path: String,
 }
 
@@ -113,6 +114,7 @@ impl LinkMap {
         }
         LinkMap {
             by_source,
+            drafts: content.drafts.iter().cloned().collect(),
             base_path: base_path.to_string(),
         }
     }
@@ -203,6 +205,12 @@ impl LinkResolver for FileLinks<'_> {
         };
         if let Some(url) = self.map.by_source.get(&target) {
             return Resolved::Url(with_suffix(url.clone()));
+        }
+        if self.map.drafts.contains(&target) {
+            return Resolved::Broken(Msg::new(
+                format!("链接的页面 `{dest}` 是草稿（draft: true），不会发布"),
+                format!("the linked page `{dest}` is a draft (draft: true) and is not published"),
+            ));
         }
         Resolved::Broken(Msg::new(
             format!("链接的文件不存在：`{dest}`（找的是 content/{}）", target.display()),
@@ -469,55 +477,76 @@ impl Site {
         all
     }
 
-    /// Every site path that a build writes, with the source claiming it;
-    /// two sources claiming one path are errors.
+    /// Every file a build writes, with the source claiming it; two sources
+    /// claiming one output file are errors (compared case-insensitively, as
+    /// Windows and macOS file systems do). An alias may not claim any file,
+    /// not even its own page's.
     fn check_url_conflicts(&self) -> Vec<Diagnostic> {
         let cfg = &self.config;
         let mut claims: HashMap<String, PathBuf> = HashMap::new();
         let mut out = Vec::new();
-        let mut claim = |path: String, source: PathBuf, line: Option<usize>, what: &str| {
-            let key = path.to_lowercase();
-            if let Some(prev) = claims.get(&key) {
-                if prev != &source {
-                    out.push(
-                        Diagnostic::error(
-                            "duplicate-url",
-                            &source,
-                            Msg::new(
-                                format!("{what}的网址 `{path}` 与 {} 重复", prev.display()),
-                                format!("the URL `{path}` of this {what} is also produced by {}", prev.display()),
-                            ),
-                        )
-                        .at_opt(line)
-                        .with_hint(Msg::new(
-                            "改一个文件名，或在 front matter 中用 `slug:` 指定不同的网址",
-                            "rename one file, or give one a different `slug:`",
-                        )),
-                    );
+        let mut claim = |path: &str, source: &Path, line: Option<usize>, what: (&str, &str), strict: bool| {
+            let Some(file) = urls::output_file(cfg, path) else { return };
+            let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
+            match claims.get(&key) {
+                Some(prev) if strict || prev != source => out.push(
+                    Diagnostic::error(
+                        "duplicate-url",
+                        source,
+                        Msg::new(
+                            format!("{}的网址 `{path}` 与 {} 生成的文件重复", what.0, prev.display()),
+                            format!("the URL `{path}` of this {} is also produced by {}", what.1, prev.display()),
+                        ),
+                    )
+                    .at_opt(line)
+                    .with_hint(Msg::new(
+                        "改一个文件名，或在 front matter 中用 `slug:` 指定不同的网址",
+                        "rename one file, or give one a different `slug:`",
+                    )),
+                ),
+                Some(_) => {}
+                None => {
+                    claims.insert(key, source.to_path_buf());
                 }
-            } else {
-                claims.insert(key, source);
             }
         };
         let config_file = PathBuf::from("config.yaml");
+        const FILE: (&str, &str) = ("文件", "file");
         for name in ["rss.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"] {
-            claim(urls::root_file(cfg, name), config_file.clone(), None, "文件");
+            claim(&urls::root_file(cfg, name), &config_file, None, FILE, false);
+        }
+        if cfg.search.enabled {
+            claim(&urls::search(cfg), &config_file, None, ("搜索页", "search page"), false);
         }
         for t in &self.taxonomies {
-            claim(t.path.clone(), config_file.clone(), None, "分类");
+            claim(&t.path, &config_file, None, ("分类", "taxonomy"), false);
+            for term in &t.terms {
+                for n in 1..=term.pages.len().div_ceil(cfg.paginate_by).max(1) {
+                    claim(&urls::paginated(&term.path, n), &config_file, None, ("分类项", "term"), false);
+                }
+                claim(&urls::feed(&term.path, "rss.xml"), &config_file, None, FILE, false);
+            }
         }
-        for (i, c) in self.columns.iter().enumerate() {
+        for (ci, c) in self.columns.iter().enumerate() {
             let src = c.file.clone().unwrap_or_else(|| Path::new("content").join(&c.dir));
-            claim(c.path.clone(), src, None, "栏目");
-            let _ = i;
+            let n = self.pages_under(ci).len().div_ceil(c.paginate_by).max(1);
+            for k in 1..=n {
+                claim(&urls::paginated(&c.path, k), &src, None, ("栏目", "column"), false);
+            }
+            if ci != 0 {
+                claim(&urls::feed(&c.path, "rss.xml"), &src, None, FILE, false);
+                claim(&urls::feed(&c.path, "atom.xml"), &src, None, FILE, false);
+            }
         }
         for p in &self.pages {
-            claim(p.path.clone(), p.file.clone(), None, "页面");
+            claim(&p.path, &p.file, None, ("页面", "page"), false);
+        }
+        for a in &self.assets {
+            claim(&a.path, &Path::new("content").join(&a.source), None, FILE, true);
         }
         for p in &self.pages {
             for (a, line) in &p.aliases {
-                let l = Some(*line + p.yaml.1 - 1);
-                claim(a.clone(), p.file.clone(), l, "别名");
+                claim(a, &p.file, Some(*line), ("别名", "alias"), true);
             }
         }
         out

@@ -68,14 +68,34 @@ pub fn theme_files(paths: &Paths, theme: &str, sub: &str) -> Result<Vec<(String,
 /// The loaded templates and where each came from (for error messages).
 pub struct Templates {
     tera: Tera,
-    origin: HashMap<String, String>,
+    sources: Sources,
 }
 
-fn tera_diagnostic(e: &tera::Error, origin: &HashMap<String, String>, context: Option<&Path>) -> Diagnostic {
+/// Finds ` --> name:line:col` in a report Tera printed, for errors that do
+/// not carry a span of their own (unknown filters and functions at load time).
+fn reported_location(msg: &str) -> Option<(String, usize, usize)> {
+    let at = msg.find(" --> ")?;
+    let loc = msg[at + 5..].lines().next()?.trim();
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, col))
+}
+
+fn tera_diagnostic(e: &tera::Error, t: &Sources, context: Option<&Path>) -> Diagnostic {
+    let shown = |name: &str| t.origin.get(name).cloned().unwrap_or_else(|| name.to_string());
     let (file, line, col, message) = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let f = origin.get(r.filename()).cloned().unwrap_or_else(|| r.filename().to_string());
-            (f, Some(r.span().start_line), Some(r.span().start_col + 1), r.message().to_string())
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            shown(r.filename()),
+            Some(r.span().start_line),
+            Some(r.span().start_col + 1),
+            r.message().to_string(),
+        ),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let line = t.text.get(current.as_str()).and_then(|src| {
+                src.lines().position(|l| l.contains("extends") && l.contains(parent.as_str())).map(|i| i + 1)
+            });
+            (shown(current), line, None, format!("Template `{current}` extends `{parent}`, which does not exist"))
         }
         _ => {
             let mut msg = e.to_string();
@@ -84,7 +104,13 @@ fn tera_diagnostic(e: &tera::Error, origin: &HashMap<String, String>, context: O
                 msg.push_str(&format!(": {s}"));
                 src = s.source();
             }
-            ("templates".to_string(), None, None, msg)
+            match reported_location(&msg) {
+                Some((name, line, col)) => {
+                    let first = msg.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+                    (shown(&name), Some(line), Some(col), first)
+                }
+                None => ("templates".to_string(), None, None, msg),
+            }
         }
     };
     let mut d = Diagnostic::error(
@@ -102,6 +128,13 @@ fn tera_diagnostic(e: &tera::Error, origin: &HashMap<String, String>, context: O
         None => Msg::new("检查模板语法（Tera 2）", "check the template syntax (Tera 2)"),
     };
     d.with_hint(hint)
+}
+
+/// Template names mapped to the files they came from, and their text.
+#[derive(Default)]
+struct Sources {
+    origin: HashMap<String, String>,
+    text: HashMap<String, String>,
 }
 
 impl Templates {
@@ -148,10 +181,13 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         register(&mut tera, cfg);
-        let origin: HashMap<String, String> = sources.iter().map(|(k, (shown, _))| (k.clone(), shown.clone())).collect();
+        let known = Sources {
+            origin: sources.iter().map(|(k, (shown, _))| (k.clone(), shown.clone())).collect(),
+            text: sources.iter().map(|(k, (_, t))| (k.clone(), t.clone())).collect(),
+        };
         tera.add_raw_templates(sources.iter().map(|(k, (_, t))| (k.as_str(), t.as_str())))
-            .map_err(|e| vec![tera_diagnostic(&e, &origin, None)])?;
-        Ok(Templates { tera, origin })
+            .map_err(|e| vec![tera_diagnostic(&e, &known, None)])?;
+        Ok(Templates { tera, sources: known })
     }
 
     /// Whether a template exists.
@@ -171,7 +207,7 @@ impl Templates {
 
     /// Renders `name`; `source` names the content file being rendered.
     pub fn render(&self, name: &str, ctx: &tera::Context, source: &Path) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| tera_diagnostic(&e, &self.origin, Some(source)))
+        self.tera.render(name, ctx).map_err(|e| tera_diagnostic(&e, &self.sources, Some(source)))
     }
 }
 

@@ -144,7 +144,8 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     let mut events: Vec<(Event, Range<usize>)> =
         Parser::new_ext(body, parser_options(cfg)).into_offset_iter().collect();
     if cfg.cjk_friendly_emphasis {
-        events = cjk::cjk_friendly_emphasis(body, events);
+        let opts = cjk::CjkEmphasisOptions::from_parser_options(parser_options(cfg));
+        events = cjk::cjk_friendly_emphasis_with_options(body, events, opts);
     }
     if cfg.cjk_line_breaks {
         events = cjk::drop_cjk_soft_breaks(events);
@@ -212,9 +213,7 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     let mut para_depth = 0usize; // inside a paragraph (not in a table or heading)
     let push_lead = |lead: &mut String, t: &str| {
         // Paragraphs join without a space between CJK text, with one otherwise.
-        if let (Some(a), Some(b)) = (lead.chars().last(), t.chars().next())
-            && a == '\n'
-        {
+        if let (Some('\n'), Some(b)) = (lead.chars().last(), t.chars().next()) {
             lead.pop();
             let prev = lead.chars().last();
             if !(prev.is_some_and(cjk::is_cjk) && cjk::is_cjk(b)) && !lead.is_empty() {
@@ -261,6 +260,19 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, lines.line(range.start));
                 image_alt = Some((src, title.to_string(), String::new()));
+            }
+            // Task list checkboxes get an accessible name (done / not done).
+            Event::TaskListMarker(done) => {
+                let label = match (done, cfg.lang) {
+                    (true, crate::i18n::Lang::Zh) => "已完成",
+                    (false, crate::i18n::Lang::Zh) => "未完成",
+                    (true, crate::i18n::Lang::En) => "done",
+                    (false, crate::i18n::Lang::En) => "not done",
+                };
+                let checked = if done { " checked" } else { "" };
+                html_events.push(Event::InlineHtml(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                ))));
             }
             Event::Start(Tag::Paragraph) => {
                 para_depth += 1;
@@ -513,6 +525,13 @@ mod tests {
         let r = md("第一段。\n\n<!-- more -->\n\n第二段。\n");
         assert_eq!(r.summary_html.as_deref(), Some("<p>第一段。</p>\n"));
         assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_labels() {
+        let r = md("- [x] 学习党章\n- [ ] 写心得\n");
+        assert!(r.html.contains("<input type=\"checkbox\" disabled checked aria-label=\"已完成\">"), "{}", r.html);
+        assert!(r.html.contains("aria-label=\"未完成\""), "{}", r.html);
     }
 
     #[test]
