@@ -73,7 +73,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "The page you are looking for does not exist or has moved.",
     ),
     ("back_home", "返回首页", "Back to home"),
-    ("redirecting", "页面已迁移，正在跳转……", "This page has moved. Redirecting…"),
+    ("redirecting", "页面已迁移，3 秒后自动跳转", "This page has moved; redirecting in 3 seconds"),
     ("columns", "栏目", "Columns"),
     ("term_pages", "“{term}”相关内容", "Pages tagged “{term}”"),
     ("dark_mode", "切换深色模式", "Toggle dark mode"),

@@ -301,7 +301,9 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
                 let p = &site.pages[*i];
                 serde_json::json!([
                     p.title,
-                    crate::urls::href(&p.path),
+                    // Relative to the site root, so the index works under any
+                    // sub-path and in relative builds; search.js resolves it.
+                    crate::urls::href(p.path.strip_prefix(&cfg.base_path).unwrap_or(&p.path)),
                     site.columns[p.column].title,
                     p.date.display(cfg.lang),
                     snippet,

@@ -5,6 +5,13 @@
   var root = document.querySelector("[data-search-index]");
   if (!root) return;
   var base = root.getAttribute("data-search-index");
+  // Result URLs are stored relative to the site root (the folder above search/).
+  var siteRoot = new URL("../", new URL(base, location.href));
+  function pageUrl(rel) {
+    var u = new URL(rel, siteRoot).href;
+    // Opened from a folder on disk: folders have no automatic index.html.
+    return location.protocol === "file:" && /\/$/.test(u) ? u + "index.html" : u;
+  }
   var form = root.querySelector("form");
   var input = root.querySelector("input[name=q]");
   var status = root.querySelector("[data-search-status]");
@@ -176,7 +183,7 @@
     top.forEach(function (h) {
       var rec = loaded.d[Math.floor(h[0] / r.meta.doc_chunk)][h[0] % r.meta.doc_chunk];
       var li = document.createElement("li");
-      li.innerHTML = '<a href="' + esc(rec[1]) + '">' + highlight(rec[0], r.units) + "</a>" +
+      li.innerHTML = '<a href="' + esc(pageUrl(rec[1])) + '">' + highlight(rec[0], r.units) + "</a>" +
         '<p class="meta">' + esc(rec[2]) + " · " + esc(rec[3]) + "</p><p>" + snippet(rec[4], r.units) + "</p>";
       list.appendChild(li);
     });
