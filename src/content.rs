@@ -598,11 +598,8 @@ fn parse_page(
     {
         taxonomies.insert("author".into(), vec![a.clone()]);
     }
-    let source_dir = if bundle {
-        rel.parent().map(Path::to_path_buf).unwrap_or_default()
-    } else {
-        rel.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
+    // Relative links start from the file's folder (for a bundle, the bundle).
+    let source_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Page {
         file: shown,
         source_dir,

@@ -127,7 +127,7 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
 fn parse_civil_date(s: &str) -> Option<Date> {
     let s = s.trim().trim_end_matches('日');
     let parts: Vec<&str> = s
-        .split(|c| matches!(c, '-' | '/' | '.' | '年' | '月'))
+        .split(['-', '/', '.', '年', '月'])
         .collect();
     if parts.len() != 3 {
         return None;

@@ -282,9 +282,12 @@ fn urlset(entries: &[SitemapEntry]) -> String {
     x
 }
 
+/// Writes one output file at a site path.
+pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Writes every feed, the sitemap (split into an index past 50,000 URLs) and
 /// robots.txt through `write(site_path, bytes)`.
-pub fn write_all(site: &Site, write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync)) -> Vec<Result<(), Diagnostic>> {
+pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
     let cfg = &site.config;
     let all = site.pages_by_date();
     let column_items: Vec<Vec<usize>> = (0..site.columns.len()).map(|ci| {

@@ -577,6 +577,9 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
 
 type PageTerms = Vec<BTreeMap<String, Vec<usize>>>;
 
+/// A term's spellings (with the pages using each) and all its pages.
+type TermGroup = (BTreeMap<String, Vec<usize>>, Vec<usize>);
+
 /// Groups pages by term. Terms that differ only by case, width or spaces are
 /// merged (with a warning naming the files); distinct terms whose slugs
 /// collide get a stable suffix made from the term itself.
@@ -584,8 +587,8 @@ fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
     let mut page_terms: PageTerms = vec![BTreeMap::new(); pages.len()];
     let mut out = Vec::new();
     for name in &cfg.taxonomies {
-        // key -> (spelling -> files), pages
-        let mut groups: BTreeMap<String, (BTreeMap<String, Vec<usize>>, Vec<usize>)> = BTreeMap::new();
+        // key -> (spelling -> pages using it, all pages with the term)
+        let mut groups: BTreeMap<String, TermGroup> = BTreeMap::new();
         for (i, p) in pages.iter().enumerate() {
             let Some(terms) = p.taxonomies.get(name) else { continue };
             for t in terms {

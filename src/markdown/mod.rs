@@ -216,7 +216,7 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
         if let (Some('\n'), Some(b)) = (lead.chars().last(), t.chars().next()) {
             lead.pop();
             let prev = lead.chars().last();
-            if !(prev.is_some_and(cjk::is_cjk) && cjk::is_cjk(b)) && !lead.is_empty() {
+            if !(lead.is_empty() || prev.is_some_and(cjk::is_cjk) && cjk::is_cjk(b)) {
                 lead.push(' ');
             }
         }
