@@ -34,7 +34,9 @@ fn convert(e: serde_yaml::Error, text: &str) -> YamlError {
     // Errors inside nested fields are prefixed with their path: `exam.questions[1]: ...`.
     if let Some((p, rest)) = message.split_once(": ")
         && !p.contains(' ')
-        && (p.contains('.') || p.contains('[') || p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        && (p.contains('.')
+            || p.contains('[')
+            || p.chars().all(|c| c.is_alphanumeric() || c == '_'))
     {
         path = Some(p.to_string());
         message = rest.to_string();
@@ -61,6 +63,42 @@ fn convert(e: serde_yaml::Error, text: &str) -> YamlError {
     }
 }
 
+/// serde_yaml refuses nesting deeper than 128 levels, but only after its
+/// scanner has gone through the flow collections, in time quadratic in their
+/// depth (100,000 `[` take minutes). Deeper flow nesting is refused first.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Where flow nesting (`[`, `{`) first goes deeper than [`MAX_FLOW_DEPTH`]
+/// (1-based line and column). Approximate: quoted text is skipped, comments
+/// are not recognised.
+fn flow_too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (l, line) in text.lines().enumerate() {
+        // A quote opens a quoted scalar only where a scalar can start; quotes
+        // are taken to close on their line.
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (c, ch) in line.chars().enumerate() {
+            let at_start = matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':' | '-');
+            prev = ch;
+            match (quote, ch) {
+                (Some(q), ch) if ch == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if at_start => quote = Some(ch),
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((l + 1, c + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// Parses `text` into `T`, mapping errors to [`YamlError`].
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     if text.len() > MAX_TEXT_LEN {
@@ -68,6 +106,16 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             line: None,
             column: None,
             message: format!("YAML block too large ({} bytes)", text.len()),
+            path: None,
+        });
+    }
+    if let Some((line, column)) = flow_too_deep(text) {
+        return Err(YamlError {
+            line: Some(line),
+            column: Some(column),
+            message: format!(
+                "recursion limit exceeded: more than {MAX_FLOW_DEPTH} nested `[` or `{{`"
+            ),
             path: None,
         });
     }
@@ -90,7 +138,10 @@ pub fn top_level_keys(text: &str) -> Result<Vec<(String, usize)>, YamlError> {
             return Err(YamlError {
                 line: Some(1),
                 column: Some(1),
-                message: format!("expected a mapping of `key: value` lines, found {}", kind_name(&other)),
+                message: format!(
+                    "expected a mapping of `key: value` lines, found {}",
+                    kind_name(&other)
+                ),
                 path: None,
             });
         }
@@ -160,7 +211,9 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
     let (mut start, mut end, mut item_line) = (0usize, lines.len(), None);
     let mut found = None;
     for seg in parse_path(path) {
-        let child = (start..end).filter_map(|i| eff(i, item_line).map(|(ind, _)| ind)).min()?;
+        let child = (start..end)
+            .filter_map(|i| eff(i, item_line).map(|(ind, _)| ind))
+            .min()?;
         let mut count = 0;
         let hit = (start..end).find(|&i| match eff(i, item_line) {
             Some((ind, body)) if ind == child => match seg {
@@ -244,7 +297,11 @@ fn key_of(body: &str) -> Option<&str> {
 pub fn tab_indented_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t'))
+        .filter(|(_, l)| {
+            l.chars()
+                .take_while(|c| c.is_whitespace())
+                .any(|c| c == '\t')
+        })
         .map(|(i, _)| i + 1)
         .collect()
 }
@@ -256,8 +313,15 @@ pub fn fullwidth_colon_lines(text: &str) -> Vec<usize> {
         .filter(|(_, l)| {
             let t = l.trim_start().trim_start_matches("- ");
             match (t.find('：'), t.find(':')) {
-                (Some(f), None) => t[..f].chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'),
-                (Some(f), Some(h)) => f < h && t[..f].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                (Some(f), None) => t[..f]
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-'),
+                (Some(f), Some(h)) => {
+                    f < h
+                        && t[..f]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                }
                 _ => false,
             }
         })
@@ -293,8 +357,21 @@ mod tests {
     }
 
     #[test]
+    fn deep_flow_nesting_is_rejected_quickly() {
+        let y = format!("title: a\nextra: {{a: {}}}\n", "[".repeat(1_000_000));
+        let t = std::time::Instant::now();
+        let e = top_level_keys(&y).unwrap_err();
+        assert!(e.message.contains("recursion limit"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+        assert!(top_level_keys(&format!("t: \"{}\"\nu: [[1]]\n", "[".repeat(500))).is_ok());
+    }
+
+    #[test]
     fn alias_bomb_is_rejected() {
-        let mut y = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut y = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         for w in names.windows(2) {
             let refs = vec![format!("*{}", w[0]); 9].join(",");
