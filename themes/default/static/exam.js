@@ -1,9 +1,10 @@
 /* lanmu practice sheets: answering, scoring, timer, "show answers", and a
    wrong-answer book (localStorage "lanmu-wrongbook") and study record
-   ("lanmu-record"). Everything readable works without this script. */
+   ("lanmu-record"; pages read in "lanmu-visits"). Everything readable works
+   without this script. practice.js reuses the sheet through window.lanmuExam. */
 (function () {
   "use strict";
-  var WB = "lanmu-wrongbook", REC = "lanmu-record", MAX = 300;
+  var WB = "lanmu-wrongbook", REC = "lanmu-record", VIS = "lanmu-visits", MAX = 300;
   var en = /^en/i.test(document.documentElement.lang || "");
   var L = en ? {
     done: "Answered {a} of {n}", right: "Correct", wrong: "Wrong. Answer: ", blank: "Not answered. Answer: ",
@@ -41,6 +42,9 @@
     return e;
   }
   function num(x) { return Math.round(x * 100) / 100; }
+  // Stored keys are absolute folder paths however the page wrote them (relative links, file://).
+  function norm(u) { try { return new URL(u, location.href).pathname.replace(/index\.html$/, ""); } catch (e) { return u; } }
+  function link(u) { return location.protocol === "file:" && /\/$/.test(u) ? u + "index.html" : u; }
   function shown(q, v) {
     if (q.getAttribute("data-type") === "judge") return v === "true" ? L.t : v === "false" ? L.f : "";
     return v;
@@ -48,7 +52,7 @@
 
   function sheet(form) {
     var qs = all("[data-question]", form);
-    var url = form.getAttribute("data-url") || location.pathname;
+    var url = norm(form.getAttribute("data-url") || location.pathname);
     var title = form.getAttribute("data-title") || document.title;
     var limit = (parseInt(form.getAttribute("data-time-limit"), 10) || 0) * 60;
     var shortScore = parseFloat(form.getAttribute("data-short-score")) || 0;
@@ -96,7 +100,10 @@
         var score = parseFloat(q.getAttribute("data-score")) || 0, mine = given(q);
         var result = one("[data-result]", q), box = one("[data-answer-box]", q);
         var stem = words(one(".k-q-stem", q));
-        var key = function (e) { return !(e && e.url === url && e.index === i); };
+        // Questions drawn from other pages (practice, wrong-answer book) keep their page's key.
+        var qurl = q.hasAttribute("data-url") ? norm(q.getAttribute("data-url")) : url, qtitle = q.getAttribute("data-title") || title;
+        var qi = q.hasAttribute("data-index") ? parseInt(q.getAttribute("data-index"), 10) : i;
+        var key = function (e) { return !(e && e.url === qurl && e.index === qi); };
         q.classList.add("is-graded");
         all("input", q).forEach(function (inp) { inp.parentNode.classList.toggle("is-chosen", inp.checked); });
         if (box) box.open = true;
@@ -115,16 +122,18 @@
         } else {
           wrong.push(i);
           book.push({
-            url: url, title: title, index: i, number: i + 1, type: type, stem: stem.slice(0, 300),
+            url: qurl, title: qtitle, index: qi, number: qi + 1, type: type, stem: stem.slice(0, 300),
             answer: shown(q, answer), yours: shown(q, mine), date: today()
           });
         }
       });
       save(WB, book);
       var secs = elapsed();
-      var rec = load(REC);
-      rec.push({ url: url, title: title, score: num(got), total: num(total), percent: total ? Math.round(got * 100 / total) : 0, date: today(), seconds: secs, wrong: wrong.length });
-      save(REC, rec);
+      if (!form.hasAttribute("data-no-record")) {
+        var rec = load(REC);
+        rec.push({ url: url, title: title, score: num(got), total: num(total), percent: total ? Math.round(got * 100 / total) : 0, date: today(), seconds: secs, wrong: wrong.length });
+        save(REC, rec);
+      }
 
       scoreBox.textContent = "";
       var p = el("p");
@@ -139,6 +148,7 @@
       if (submitBtn) submitBtn.disabled = true;
       history();
       scoreBox.scrollIntoView({ block: "nearest" });
+      form.dispatchEvent(new CustomEvent("lanmu-graded", { detail: { score: got, total: total, wrong: wrong.length } }));
     }
 
     function history() {
@@ -190,7 +200,7 @@
   }
 
   function wrongbook(box) {
-    var home = box.getAttribute("data-home") || "/";
+    var home = norm(box.getAttribute("data-root") || box.getAttribute("data-home") || "/");
     var mine = function (e) { return e && typeof e.url === "string" && e.url.indexOf(home) === 0; };
     var wbEl = one("[data-wrongbook]", box), recEl = one("[data-records]", box);
     function render() {
@@ -204,7 +214,7 @@
         var ol = el("ol");
         book.slice().reverse().forEach(function (e) {
           var li = el("li"), a = el("a", e.title + " · " + fill(L.q, { n: e.index + 1 }));
-          a.href = e.url + "#question-" + (e.index + 1);
+          a.href = link(e.url) + "#question-" + (e.index + 1);
           li.appendChild(a);
           var rm = el("button", L.remove, "k-btn");
           rm.type = "button";
@@ -231,7 +241,7 @@
         var rl = el("ol");
         recs.forEach(function (r) {
           var li = el("li"), a = el("a", r.title);
-          a.href = r.url;
+          a.href = link(r.url);
           li.appendChild(document.createTextNode(r.date + " · "));
           li.appendChild(a);
           li.appendChild(document.createTextNode(" · " + L.score + " " + r.score + L.of + r.total));
@@ -243,8 +253,20 @@
     render();
   }
 
+  // Pages read, for the study record page: {url, title, date, n}, most recent last.
+  function visit(url, title) {
+    var seen = load(VIS), n = 0;
+    seen = seen.filter(function (e) { if (e && e.url === url) { n = e.n || 1; return false; } return !!e; });
+    seen.push({ url: url, title: title, date: today(), n: n + 1 });
+    save(VIS, seen);
+  }
+
+  window.lanmuExam = { sheet: sheet, load: load, save: save, visit: visit, norm: norm, link: link, clock: clock, en: en };
   var form = document.getElementById("k-exam");
-  if (form) sheet(form);
+  if (form) {
+    sheet(form);
+    visit(norm(form.getAttribute("data-url") || location.pathname), form.getAttribute("data-title") || document.title);
+  }
   var box = document.getElementById("k-wrongbook");
   if (box) wrongbook(box);
 })();
