@@ -15,11 +15,22 @@ fn main() {
             files.push(entry.path().to_path_buf());
         }
     }
-    let mut out = String::from("/// Files of the default theme: (path inside the theme, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// Files of the default theme: (path inside the theme, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n",
+    );
     for f in files {
-        let rel = f.strip_prefix(theme).expect("inside theme").to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(theme)
+            .expect("inside theme")
+            .to_string_lossy()
+            .replace('\\', "/");
         let abs = std::fs::canonicalize(&f).expect("theme file");
-        writeln!(out, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).expect("write");
+        writeln!(
+            out,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .expect("write");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("theme.rs");

@@ -37,6 +37,11 @@ pub struct MarkdownConfig {
     /// output carries (task list checkbox labels).
     #[serde(skip)]
     pub lang: Lang,
+    /// Hosts whose players the `video` shortcode may embed in an `<iframe>`
+    /// (a host also allows its subdomains). Read from `extra.video_hosts`
+    /// for now.
+    #[serde(skip)]
+    pub video_hosts: Vec<String>,
 }
 
 impl Default for MarkdownConfig {
@@ -47,6 +52,7 @@ impl Default for MarkdownConfig {
             unsafe_html: true,
             smart_punctuation: false,
             lang: Lang::Zh,
+            video_hosts: Vec::new(),
         }
     }
 }
@@ -236,7 +242,12 @@ pub fn suggest<'a>(bad: &str, valid: &[&'a str]) -> Option<&'a str> {
 
 /// Turns a YAML error into a diagnostic for `file`, whose YAML text starts on
 /// line `first_line` of the file (1 for a config file, 2 for front matter).
-pub fn yaml_diagnostic(file: &Path, text: &str, first_line: usize, e: yaml::YamlError) -> Diagnostic {
+pub fn yaml_diagnostic(
+    file: &Path,
+    text: &str,
+    first_line: usize,
+    e: yaml::YamlError,
+) -> Diagnostic {
     let line = e.line.map(|l| l + first_line - 1);
     let mut d = Diagnostic::error(
         "yaml",
@@ -259,8 +270,14 @@ pub fn yaml_diagnostic(file: &Path, text: &str, first_line: usize, e: yaml::Yaml
         ));
     } else if let Some(l) = tabs.first() {
         d = d.with_hint(Msg::new(
-            format!("第 {} 行用了制表符（Tab）缩进，YAML 只能用空格缩进", l + first_line - 1),
-            format!("line {} is indented with a tab; YAML allows spaces only", l + first_line - 1),
+            format!(
+                "第 {} 行用了制表符（Tab）缩进，YAML 只能用空格缩进",
+                l + first_line - 1
+            ),
+            format!(
+                "line {} is indented with a tab; YAML allows spaces only",
+                l + first_line - 1
+            ),
         ));
     } else if e.message.contains("repetition limit") || e.message.contains("recursion limit") {
         d = d.with_hint(Msg::new(
@@ -281,7 +298,10 @@ pub fn unknown_key(file: &Path, key: &str, line: usize, valid: &[&str]) -> Diagn
     let d = Diagnostic::error(
         "unknown-key",
         file,
-        Msg::new(format!("未知的字段 `{key}`"), format!("unknown key `{key}`")),
+        Msg::new(
+            format!("未知的字段 `{key}`"),
+            format!("unknown key `{key}`"),
+        ),
     )
     .at_line(line);
     match suggest(key, valid) {
@@ -316,7 +336,8 @@ impl Config {
 
     /// Parses config text; `file` is used in diagnostics.
     pub fn parse(text: &str, file: &Path) -> std::result::Result<Config, Vec<Diagnostic>> {
-        let keys = yaml::top_level_keys(text).map_err(|e| vec![yaml_diagnostic(file, text, 1, e)])?;
+        let keys =
+            yaml::top_level_keys(text).map_err(|e| vec![yaml_diagnostic(file, text, 1, e)])?;
         let unknown: Vec<Diagnostic> = keys
             .iter()
             .filter(|(k, _)| !CONFIG_KEYS.contains(&k.as_str()))
@@ -371,19 +392,28 @@ impl Config {
             }
         };
         let lang = Lang::from_code(&raw.language).unwrap_or_else(|| {
-            errors.push(err(
-                "language",
-                format!("不支持的语言 `{}`", raw.language),
-                format!("unsupported language `{}`", raw.language),
-            ).with_hint(Msg::new("可用：zh-CN、en", "supported: zh-CN, en")));
+            errors.push(
+                err(
+                    "language",
+                    format!("不支持的语言 `{}`", raw.language),
+                    format!("unsupported language `{}`", raw.language),
+                )
+                .with_hint(Msg::new("可用：zh-CN、en", "supported: zh-CN, en")),
+            );
             Lang::Zh
         });
         let timezone = crate::date::parse_offset(&raw.timezone).unwrap_or_else(|| {
-            errors.push(err(
-                "timezone",
-                format!("时区 `{}` 无法识别", raw.timezone),
-                format!("timezone `{}` is not a UTC offset", raw.timezone),
-            ).with_hint(Msg::new("写成 `+08:00` 这样的 UTC 偏移", "write an offset such as `+08:00`")));
+            errors.push(
+                err(
+                    "timezone",
+                    format!("时区 `{}` 无法识别", raw.timezone),
+                    format!("timezone `{}` is not a UTC offset", raw.timezone),
+                )
+                .with_hint(Msg::new(
+                    "写成 `+08:00` 这样的 UTC 偏移",
+                    "write an offset such as `+08:00`",
+                )),
+            );
             jiff::tz::Offset::constant(8)
         });
         if raw.paginate_by == 0 {
@@ -396,8 +426,10 @@ impl Config {
         let mut taxonomies = Vec::new();
         for t in &raw.taxonomies {
             let ok = !t.is_empty()
-                && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-            let reserved = crate::frontmatter::PAGE_KEYS.contains(&t.as_str()) && t != "tags" && t != "author";
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            let reserved =
+                crate::frontmatter::PAGE_KEYS.contains(&t.as_str()) && t != "tags" && t != "author";
             if !ok || reserved {
                 errors.push(err(
                     "taxonomies",
@@ -412,8 +444,14 @@ impl Config {
             if !SEARCH_FIELDS.contains(&f.as_str()) {
                 errors.push(err(
                     "search.fields",
-                    format!("search.fields 中的 `{f}` 无效，可用：{}", SEARCH_FIELDS.join("、")),
-                    format!("unknown search field `{f}`; valid: {}", SEARCH_FIELDS.join(", ")),
+                    format!(
+                        "search.fields 中的 `{f}` 无效，可用：{}",
+                        SEARCH_FIELDS.join("、")
+                    ),
+                    format!(
+                        "unknown search field `{f}`; valid: {}",
+                        SEARCH_FIELDS.join(", ")
+                    ),
                 ));
             }
         }
@@ -423,7 +461,11 @@ impl Config {
         Ok(Config {
             title: raw.title,
             description: raw.description,
-            base_url: if base_url.ends_with('/') { base_url } else { format!("{base_url}/") },
+            base_url: if base_url.ends_with('/') {
+                base_url
+            } else {
+                format!("{base_url}/")
+            },
             base_path,
             language: raw.language,
             lang,
@@ -432,7 +474,11 @@ impl Config {
             paginate_by: raw.paginate_by,
             taxonomies,
             slugify: raw.slugify,
-            markdown: MarkdownConfig { lang, ..raw.markdown },
+            markdown: MarkdownConfig {
+                lang,
+                video_hosts: crate::markdown::shortcodes::video_hosts(&raw.extra),
+                ..raw.markdown
+            },
             feeds: raw.feeds,
             author: raw.author,
             search: raw.search,
@@ -444,9 +490,16 @@ impl Config {
 
     /// Replaces the base URL (for `--base-url` and the dev server).
     pub fn set_base_url(&mut self, url: &str) -> Result<()> {
-        let base_path = split_base_url(url)
-            .ok_or_else(|| Error::Other(format!("--base-url `{url}` 不是完整网址 (not an absolute http(s) URL)")))?;
-        self.base_url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+        let base_path = split_base_url(url).ok_or_else(|| {
+            Error::Other(format!(
+                "--base-url `{url}` 不是完整网址 (not an absolute http(s) URL)"
+            ))
+        })?;
+        self.base_url = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
         self.base_path = base_path;
         Ok(())
     }
@@ -473,7 +526,9 @@ impl Config {
 
 /// Splits `https://host/sub/` into its path `/sub/`; `None` when not absolute.
 fn split_base_url(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -522,21 +577,35 @@ mod tests {
 
     #[test]
     fn base_path_is_split() {
-        assert_eq!(split_base_url("https://www.example.edu.cn/dangjian/").as_deref(), Some("/dangjian/"));
-        assert_eq!(split_base_url("https://www.example.edu.cn").as_deref(), Some("/"));
+        assert_eq!(
+            split_base_url("https://www.example.edu.cn/dangjian/").as_deref(),
+            Some("/dangjian/")
+        );
+        assert_eq!(
+            split_base_url("https://www.example.edu.cn").as_deref(),
+            Some("/")
+        );
         assert_eq!(split_base_url("/dangjian/"), None);
     }
 
     #[test]
     fn unknown_key_suggests() {
-        let e = Config::parse("title: a\nbase_url: https://a.cn/\npaginte_by: 3\n", Path::new("config.yaml")).unwrap_err();
+        let e = Config::parse(
+            "title: a\nbase_url: https://a.cn/\npaginte_by: 3\n",
+            Path::new("config.yaml"),
+        )
+        .unwrap_err();
         assert_eq!(e[0].line, Some(3));
         assert!(e[0].hint.as_ref().unwrap().en.contains("paginate_by"));
     }
 
     #[test]
     fn defaults() {
-        let c = Config::parse("title: a\nbase_url: https://a.cn/x\n", Path::new("config.yaml")).unwrap();
+        let c = Config::parse(
+            "title: a\nbase_url: https://a.cn/x\n",
+            Path::new("config.yaml"),
+        )
+        .unwrap();
         assert_eq!(c.base_url, "https://a.cn/x/");
         assert_eq!(c.base_path, "/x/");
         assert_eq!(c.paginate_by, 10);

@@ -123,6 +123,8 @@ pub struct Content {
     pub drafts: Vec<PathBuf>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The `content/` folder everything was read from.
+    pub dir: PathBuf,
 }
 
 fn is_ignored(name: &str) -> bool {
@@ -195,7 +197,10 @@ fn walk(content: &Path) -> Walk {
                             Msg::new(format!("无法读取：{err}"), format!("cannot read: {err}"))
                         },
                     )
-                    .with_hint(Msg::new("删除或修正这个链接/文件的权限", "remove the link or fix its permissions")),
+                    .with_hint(Msg::new(
+                        "删除或修正这个链接/文件的权限",
+                        "remove the link or fix its permissions",
+                    )),
                 );
                 continue;
             }
@@ -224,6 +229,7 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
     let mut walk = walk(&content_dir);
     let mut out = Content {
         diagnostics: std::mem::take(&mut walk.diagnostics),
+        dir: content_dir.clone(),
         ..Content::default()
     };
 
@@ -231,11 +237,16 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
     let bundles: BTreeSet<PathBuf> = walk
         .md
         .iter()
-        .filter(|p| file_name(p) == "index.md" && p.parent().is_some_and(|d| !d.as_os_str().is_empty()))
+        .filter(|p| {
+            file_name(p) == "index.md" && p.parent().is_some_and(|d| !d.as_os_str().is_empty())
+        })
         .filter_map(|p| p.parent().map(Path::to_path_buf))
         .collect();
     let in_bundle = |p: &Path| -> Option<PathBuf> {
-        p.ancestors().skip(1).find(|a| bundles.contains(*a)).map(Path::to_path_buf)
+        p.ancestors()
+            .skip(1)
+            .find(|a| bundles.contains(*a))
+            .map(Path::to_path_buf)
     };
     let mut column_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     column_dirs.insert(PathBuf::new());
@@ -279,7 +290,10 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
                 Path::new("content").join(d),
                 Msg::new(
                     format!("栏目不能放在页面文件夹 `{}` 里面", b.display()),
-                    format!("a column cannot live inside the page bundle `{}`", b.display()),
+                    format!(
+                        "a column cannot live inside the page bundle `{}`",
+                        b.display()
+                    ),
                 ),
             ));
         }
@@ -301,7 +315,10 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
             let parent_dir = col.dir.parent().map(Path::to_path_buf).unwrap_or_default();
             let parent = index_of.get(&parent_dir).copied().unwrap_or(0);
             col.parent = Some(parent);
-            col.path = urls::child(&out.columns[parent].path, &slug_of(file_name(&col.dir), cfg.slugify));
+            col.path = urls::child(
+                &out.columns[parent].path,
+                &slug_of(file_name(&col.dir), cfg.slugify),
+            );
             if out.columns[parent].draft {
                 col.draft = true;
             }
@@ -331,7 +348,11 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
                 if drafts || (!p.draft && !out.columns[p.column].draft) {
                     out.pages.push(p);
                 } else {
-                    let rel = p.file.strip_prefix("content").unwrap_or(&p.file).to_path_buf();
+                    let rel = p
+                        .file
+                        .strip_prefix("content")
+                        .unwrap_or(&p.file)
+                        .to_path_buf();
                     if p.bundle {
                         out.drafts.push(p.source_dir.clone());
                     }
@@ -349,7 +370,10 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
         .filter(|p| p.bundle)
         .map(|p| (p.source_dir.clone(), p.path.clone()))
         .collect();
-    let skipped_bundles: BTreeSet<&PathBuf> = bundles.iter().filter(|b| !bundle_pages.contains_key(*b)).collect();
+    let skipped_bundles: BTreeSet<&PathBuf> = bundles
+        .iter()
+        .filter(|b| !bundle_pages.contains_key(*b))
+        .collect();
     for f in walk.other {
         if let Some(b) = in_bundle(&f) {
             if skipped_bundles.contains(&b) {
@@ -396,7 +420,10 @@ fn read(content_dir: &Path, rel: &Path) -> Result<String, Diagnostic> {
         crate::encoding::ReadError::Io(err) => Diagnostic::error(
             "read",
             &shown,
-            Msg::new(format!("无法读取文件：{err}"), format!("cannot read file: {err}")),
+            Msg::new(
+                format!("无法读取文件：{err}"),
+                format!("cannot read file: {err}"),
+            ),
         )
         .with_hint(Msg::new("检查文件权限", "check the file's permissions")),
     })
@@ -439,7 +466,13 @@ fn parse_column(cfg: &Config, content_dir: &Path, dir: &Path) -> (Column, Vec<Di
     };
     col.body = split.body.to_string();
     col.body_line = split.body_line;
-    let parsed = match frontmatter::parse::<ColumnFront>(split.yaml, split.yaml_line, &shown, COLUMN_KEYS, &[]) {
+    let parsed = match frontmatter::parse::<ColumnFront>(
+        split.yaml,
+        split.yaml_line,
+        &shown,
+        COLUMN_KEYS,
+        &[],
+    ) {
         Ok(p) => p,
         Err(d) => return (col, d),
     };
@@ -458,7 +491,10 @@ fn parse_column(cfg: &Config, content_dir: &Path, dir: &Path) -> (Column, Vec<Di
                     Diagnostic::error(
                         "kind",
                         &shown,
-                        Msg::new(format!("未知的栏目类型 `{k}`"), format!("unknown column kind `{k}`")),
+                        Msg::new(
+                            format!("未知的栏目类型 `{k}`"),
+                            format!("unknown column kind `{k}`"),
+                        ),
                     )
                     .at_opt(parsed_line(&split.yaml, split.yaml_line, "kind"))
                     .with_hint(Msg::new(
@@ -473,8 +509,12 @@ fn parse_column(cfg: &Config, content_dir: &Path, dir: &Path) -> (Column, Vec<Di
     if let Some(p) = f.paginate_by {
         if p == 0 {
             diags.push(
-                Diagnostic::error("front-matter", &shown, Msg::new("paginate_by 必须大于 0", "paginate_by must be at least 1"))
-                    .at_opt(parsed_line(&split.yaml, split.yaml_line, "paginate_by")),
+                Diagnostic::error(
+                    "front-matter",
+                    &shown,
+                    Msg::new("paginate_by 必须大于 0", "paginate_by must be at least 1"),
+                )
+                .at_opt(parsed_line(&split.yaml, split.yaml_line, "paginate_by")),
             );
         } else {
             col.paginate_by = p;
@@ -487,11 +527,16 @@ fn parse_column(cfg: &Config, content_dir: &Path, dir: &Path) -> (Column, Vec<Di
 }
 
 fn parsed_line(yaml: &Option<&str>, yaml_line: usize, key: &str) -> Option<usize> {
-    yaml.and_then(|y| crate::yaml::locate(y, key)).map(|l| l + yaml_line - 1)
+    yaml.and_then(|y| crate::yaml::locate(y, key))
+        .map(|l| l + yaml_line - 1)
 }
 
+/// Most terms one page may have in one taxonomy.
+pub const MAX_TERMS_PER_PAGE: usize = 100;
+
 const DATE_HINT_ZH: &str = "日期写成 2024-05-01、2024-05-01 10:30 或 2024-05-01T10:30:00+08:00";
-const DATE_HINT_EN: &str = "write dates as 2024-05-01, 2024-05-01 10:30 or 2024-05-01T10:30:00+08:00";
+const DATE_HINT_EN: &str =
+    "write dates as 2024-05-01, 2024-05-01 10:30 or 2024-05-01T10:30:00+08:00";
 
 fn parse_page(
     cfg: &Config,
@@ -509,7 +554,10 @@ fn parse_page(
             Diagnostic::error(
                 "front-matter",
                 &shown,
-                Msg::new("页面缺少 front matter（文件开头 `---` 之间的标题、日期等）", "page has no front matter"),
+                Msg::new(
+                    "页面缺少 front matter（文件开头 `---` 之间的标题、日期等）",
+                    "page has no front matter",
+                ),
             )
             .at(1, 1)
             .with_hint(Msg::new(
@@ -518,7 +566,13 @@ fn parse_page(
             )),
         ]);
     }
-    let parsed = frontmatter::parse::<PageFront>(split.yaml, split.yaml_line, &shown, PAGE_KEYS, &cfg.taxonomies)?;
+    let parsed = frontmatter::parse::<PageFront>(
+        split.yaml,
+        split.yaml_line,
+        &shown,
+        PAGE_KEYS,
+        &cfg.taxonomies,
+    )?;
     let mut diags = Vec::new();
     let f = &parsed.front;
     let line = |key: &str| parsed.line_of(key);
@@ -527,9 +581,16 @@ fn parse_page(
         Some(t) if !t.0.trim().is_empty() => t.0.trim().to_string(),
         _ => {
             diags.push(
-                Diagnostic::error("front-matter", &shown, Msg::new("缺少标题 `title`", "missing `title`"))
-                    .at_opt(line("title").or(Some(split.yaml_line)))
-                    .with_hint(Msg::new("加一行 `title: 文章标题`", "add a line `title: Page title`")),
+                Diagnostic::error(
+                    "front-matter",
+                    &shown,
+                    Msg::new("缺少标题 `title`", "missing `title`"),
+                )
+                .at_opt(line("title").or(Some(split.yaml_line)))
+                .with_hint(Msg::new(
+                    "加一行 `title: 文章标题`",
+                    "add a line `title: Page title`",
+                )),
             );
             String::new()
         }
@@ -537,9 +598,16 @@ fn parse_page(
     let date = match &f.date {
         None => {
             diags.push(
-                Diagnostic::error("front-matter", &shown, Msg::new("缺少日期 `date`", "missing `date`"))
-                    .at_opt(Some(split.yaml_line))
-                    .with_hint(Msg::new(format!("加一行 `date: 2024-05-01`；{DATE_HINT_ZH}"), DATE_HINT_EN)),
+                Diagnostic::error(
+                    "front-matter",
+                    &shown,
+                    Msg::new("缺少日期 `date`", "missing `date`"),
+                )
+                .at_opt(Some(split.yaml_line))
+                .with_hint(Msg::new(
+                    format!("加一行 `date: 2024-05-01`；{DATE_HINT_ZH}"),
+                    DATE_HINT_EN,
+                )),
             );
             None
         }
@@ -579,9 +647,16 @@ fn parse_page(
         match urls::alias(cfg, a) {
             Some(p) => aliases.push((p, line("aliases").unwrap_or(1))),
             None => diags.push(
-                Diagnostic::error("alias", &shown, Msg::new(format!("别名 `{a}` 无效"), format!("invalid alias `{a}`")))
-                    .at_opt(line("aliases"))
-                    .with_hint(Msg::new("写成站内路径，如 `old/news/123.html`", "write a site path such as `old/news/123.html`")),
+                Diagnostic::error(
+                    "alias",
+                    &shown,
+                    Msg::new(format!("别名 `{a}` 无效"), format!("invalid alias `{a}`")),
+                )
+                .at_opt(line("aliases"))
+                .with_hint(Msg::new(
+                    "写成站内路径，如 `old/news/123.html`",
+                    "write a site path such as `old/news/123.html`",
+                )),
             ),
         }
     }
@@ -592,11 +667,34 @@ fn parse_page(
     if cfg.taxonomies.iter().any(|t| t == "tags") {
         taxonomies.insert("tags".into(), f.tags.0.clone());
     }
-    let author = f.author.as_ref().map(|a| a.0.trim().to_string()).or_else(|| cfg.author.clone());
+    let author = f
+        .author
+        .as_ref()
+        .map(|a| a.0.trim().to_string())
+        .or_else(|| cfg.author.clone());
     if cfg.taxonomies.iter().any(|t| t == "author")
         && let Some(a) = &author
     {
         taxonomies.insert("author".into(), vec![a.clone()]);
+    }
+    // Each term gets a page listing this page with all its terms: thousands
+    // of tags on one page would write gigabytes. Refuse instead.
+    if let Some((name, terms)) = taxonomies
+        .iter()
+        .find(|(_, t)| t.len() > MAX_TERMS_PER_PAGE)
+    {
+        return Err(vec![
+            Diagnostic::error(
+                "front-matter",
+                &shown,
+                Msg::new(
+                    format!("`{name}` 有 {} 个词，超过每页 {MAX_TERMS_PER_PAGE} 个的上限", terms.len()),
+                    format!("`{name}` has {} terms, more than the limit of {MAX_TERMS_PER_PAGE} per page", terms.len()),
+                ),
+            )
+            .at_opt(line(name))
+            .with_hint(Msg::new("标签用于归类，每篇写 3–5 个即可", "tags group pages: 3–5 per page are plenty")),
+        ]);
     }
     // Relative links start from the file's folder (for a bundle, the bundle).
     let source_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -629,7 +727,10 @@ fn bad_date(file: &Path, key: &str, value: &str, line: Option<usize>) -> Diagnos
     Diagnostic::error(
         "date",
         file,
-        Msg::new(format!("`{key}` 的值 `{value}` 不是有效日期"), format!("`{key}: {value}` is not a valid date")),
+        Msg::new(
+            format!("`{key}` 的值 `{value}` 不是有效日期"),
+            format!("`{key}: {value}` is not a valid date"),
+        ),
     )
     .at_opt(line)
     .with_hint(Msg::new(DATE_HINT_ZH, DATE_HINT_EN))

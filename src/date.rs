@@ -118,7 +118,11 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
     if let Some(i) = s.find(['T', ' ']) {
         let (d, t) = s.split_at(i);
         let t = t[1..].trim();
-        if t.is_empty() { (d, None) } else { (d, Some(t)) }
+        if t.is_empty() {
+            (d, None)
+        } else {
+            (d, Some(t))
+        }
     } else {
         (s, None)
     }
@@ -126,9 +130,7 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
 
 fn parse_civil_date(s: &str) -> Option<Date> {
     let s = s.trim().trim_end_matches('日');
-    let parts: Vec<&str> = s
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
     if parts.len() != 3 {
         return None;
     }
@@ -145,7 +147,9 @@ fn parse_time(s: &str) -> Option<Time> {
     let parts: Vec<&str> = s.split(':').collect();
     let h: i8 = parts.first()?.parse().ok()?;
     let m: i8 = parts.get(1).map_or(Some(0), |p| p.parse().ok())?;
-    let sec: i8 = parts.get(2).map_or(Some(0), |p| p.split('.').next()?.parse().ok())?;
+    let sec: i8 = parts
+        .get(2)
+        .map_or(Some(0), |p| p.split('.').next()?.parse().ok())?;
     if parts.len() > 3 {
         return None;
     }
@@ -162,14 +166,38 @@ mod tests {
 
     #[test]
     fn forms() {
-        for s in ["2024-05-01", "2024-5-1", "2024/05/01", "2024.5.1", "2024年5月1日"] {
+        for s in [
+            "2024-05-01",
+            "2024-5-1",
+            "2024/05/01",
+            "2024.5.1",
+            "2024年5月1日",
+        ] {
             let d = parse_date(s, cn()).unwrap_or_else(|| panic!("{s}"));
             assert_eq!(d.rfc3339(), "2024-05-01T00:00:00+08:00", "{s}");
         }
-        assert_eq!(parse_date("2024-05-01 10:30", cn()).unwrap().rfc3339(), "2024-05-01T10:30:00+08:00");
-        assert_eq!(parse_date("2024-05-01T10:30:00Z", cn()).unwrap().rfc3339(), "2024-05-01T10:30:00+00:00");
-        assert_eq!(parse_date("2024-05-01T10:30:00+09:00", cn()).unwrap().rfc3339(), "2024-05-01T10:30:00+09:00");
-        for bad in ["明天", "2024-13-01", "2024-02-30", "", "2024-05-01 25:00", "05/01/2024"] {
+        assert_eq!(
+            parse_date("2024-05-01 10:30", cn()).unwrap().rfc3339(),
+            "2024-05-01T10:30:00+08:00"
+        );
+        assert_eq!(
+            parse_date("2024-05-01T10:30:00Z", cn()).unwrap().rfc3339(),
+            "2024-05-01T10:30:00+00:00"
+        );
+        assert_eq!(
+            parse_date("2024-05-01T10:30:00+09:00", cn())
+                .unwrap()
+                .rfc3339(),
+            "2024-05-01T10:30:00+09:00"
+        );
+        for bad in [
+            "明天",
+            "2024-13-01",
+            "2024-02-30",
+            "",
+            "2024-05-01 25:00",
+            "05/01/2024",
+        ] {
             assert!(parse_date(bad, cn()).is_none(), "{bad}");
         }
     }
@@ -187,7 +215,10 @@ mod tests {
         assert_eq!(parse_offset("+08:00"), Some(Offset::constant(8)));
         assert_eq!(parse_offset("+0800"), Some(Offset::constant(8)));
         assert_eq!(parse_offset("UTC+8"), Some(Offset::constant(8)));
-        assert_eq!(parse_offset("-05:30").map(|o| o.seconds()), Some(-(5 * 3600 + 1800)));
+        assert_eq!(
+            parse_offset("-05:30").map(|o| o.seconds()),
+            Some(-(5 * 3600 + 1800))
+        );
         assert_eq!(parse_offset("北京"), None);
     }
 }

@@ -75,8 +75,16 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, ReadError> {
                 "too-large",
                 shown,
                 Msg::new(
-                    format!("文件太大（{} MB），超过 {} MB 上限", meta.len() / 1024 / 1024, MAX_FILE_BYTES / 1024 / 1024),
-                    format!("file is too large ({} MB, limit {} MB)", meta.len() / 1024 / 1024, MAX_FILE_BYTES / 1024 / 1024),
+                    format!(
+                        "文件太大（{} MB），超过 {} MB 上限",
+                        meta.len() / 1024 / 1024,
+                        MAX_FILE_BYTES / 1024 / 1024
+                    ),
+                    format!(
+                        "file is too large ({} MB, limit {} MB)",
+                        meta.len() / 1024 / 1024,
+                        MAX_FILE_BYTES / 1024 / 1024
+                    ),
                 ),
             )
             .with_hint(Msg::new(
@@ -155,6 +163,9 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("标题：学习");
         assert!(matches!(detect(&gbk), Detected::Gbk(s) if s == "标题：学习"));
         assert_eq!(detect(b"a\0b"), Detected::Binary);
-        assert!(matches!(detect(b"ab\xff\xfe\xfd"), Detected::Invalid { .. }));
+        assert!(matches!(
+            detect(b"ab\xff\xfe\xfd"),
+            Detected::Invalid { .. }
+        ));
     }
 }

@@ -32,7 +32,10 @@ pub fn xml_escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' || ('\u{7F}'..='\u{9F}').contains(&c) => {}
+            c if (c as u32) < 0x20
+                || c == '\u{FFFE}'
+                || c == '\u{FFFF}'
+                || ('\u{7F}'..='\u{9F}').contains(&c) => {}
             c => out.push(c),
         }
     }
@@ -45,7 +48,9 @@ fn has_scheme(url: &str) -> bool {
         Some(i) if i > 0 => {
             let scheme = &url[..i];
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         _ => false,
     }
@@ -116,7 +121,10 @@ fn newest(site: &Site, items: &[usize]) -> Option<PageDate> {
         .iter()
         .map(|&i| {
             let p = &site.pages[i];
-            p.updated.clone().filter(|u| u > &p.date).unwrap_or_else(|| p.date.clone())
+            p.updated
+                .clone()
+                .filter(|u| u > &p.date)
+                .unwrap_or_else(|| p.date.clone())
         })
         .max()
 }
@@ -138,13 +146,22 @@ fn content_of(site: &Site, i: usize) -> String {
 /// The stable per-entry id: from the source file, not the URL.
 fn entry_id(site: &Site, i: usize) -> String {
     let p = &site.pages[i];
-    let src = p.file.strip_prefix("content").unwrap_or(&p.file).to_string_lossy().replace('\\', "/");
+    let src = p
+        .file
+        .strip_prefix("content")
+        .unwrap_or(&p.file)
+        .to_string_lossy()
+        .replace('\\', "/");
     let src = src.trim_end_matches(".md").trim_end_matches("/index");
     tag_uri(&site.config, p.date.year(), src)
 }
 
 fn site_year(site: &Site) -> i16 {
-    site.pages.iter().map(|p| p.date.year()).min().unwrap_or(2024)
+    site.pages
+        .iter()
+        .map(|p| p.date.year())
+        .min()
+        .unwrap_or(2024)
 }
 
 fn rss(site: &Site, s: &Scope) -> String {
@@ -155,15 +172,27 @@ fn rss(site: &Site, s: &Scope) -> String {
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(x, "<title>{}</title>", xml_escape(&s.title));
-    let _ = writeln!(x, "<link>{}</link>", xml_escape(&urls::permalink(cfg, &s.alternate)));
-    let desc = if s.description.is_empty() { &s.title } else { &s.description };
+    let _ = writeln!(
+        x,
+        "<link>{}</link>",
+        xml_escape(&urls::permalink(cfg, &s.alternate))
+    );
+    let desc = if s.description.is_empty() {
+        &s.title
+    } else {
+        &s.description
+    };
     let _ = writeln!(x, "<description>{}</description>", xml_escape(desc));
     let _ = writeln!(x, "<language>{}</language>", xml_escape(&cfg.language));
     let _ = writeln!(x, "<generator>lanmu</generator>");
     if let Some(d) = newest(site, items) {
         let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", d.rfc822());
     }
-    let _ = writeln!(x, "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>", xml_escape(&self_url));
+    let _ = writeln!(
+        x,
+        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        xml_escape(&self_url)
+    );
     for &i in items {
         let p = &site.pages[i];
         let link = urls::permalink(cfg, &p.path);
@@ -178,7 +207,11 @@ fn rss(site: &Site, s: &Scope) -> String {
         for t in p.taxonomies.get("tags").into_iter().flatten() {
             let _ = writeln!(x, "<category>{}</category>", xml_escape(t));
         }
-        let _ = writeln!(x, "<description>{}</description>", xml_escape(&content_of(site, i)));
+        let _ = writeln!(
+            x,
+            "<description>{}</description>",
+            xml_escape(&content_of(site, i))
+        );
         x.push_str("</item>\n");
     }
     x.push_str("</channel>\n</rss>\n");
@@ -191,15 +224,33 @@ fn atom(site: &Site, s: &Scope) -> String {
     let mut x = String::with_capacity(4096 + items.len() * 1024);
     let self_url = urls::permalink(cfg, &urls::feed(&s.dir, "atom.xml"));
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&cfg.language));
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(&cfg.language)
+    );
     let _ = writeln!(x, "<title>{}</title>", xml_escape(&s.title));
     if !s.description.is_empty() {
         let _ = writeln!(x, "<subtitle>{}</subtitle>", xml_escape(&s.description));
     }
-    let _ = writeln!(x, "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", xml_escape(&urls::permalink(cfg, &s.alternate)));
-    let _ = writeln!(x, "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>", xml_escape(&self_url));
-    let _ = writeln!(x, "<id>{}</id>", xml_escape(&tag_uri(cfg, site_year(site), &format!("/{}", s.id))));
-    let updated = newest(site, items).map(|d| d.rfc3339()).unwrap_or_else(|| "2024-01-01T00:00:00+08:00".into());
+    let _ = writeln!(
+        x,
+        "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        xml_escape(&urls::permalink(cfg, &s.alternate))
+    );
+    let _ = writeln!(
+        x,
+        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        xml_escape(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "<id>{}</id>",
+        xml_escape(&tag_uri(cfg, site_year(site), &format!("/{}", s.id)))
+    );
+    let updated = newest(site, items)
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| "2024-01-01T00:00:00+08:00".into());
     let _ = writeln!(x, "<updated>{updated}</updated>");
     let author = cfg.author.clone().unwrap_or_else(|| cfg.title.clone());
     let _ = writeln!(x, "<author><name>{}</name></author>", xml_escape(&author));
@@ -207,10 +258,18 @@ fn atom(site: &Site, s: &Scope) -> String {
     for &i in items {
         let p = &site.pages[i];
         let link = urls::permalink(cfg, &p.path);
-        let up = p.updated.clone().filter(|u| u > &p.date).unwrap_or_else(|| p.date.clone());
+        let up = p
+            .updated
+            .clone()
+            .filter(|u| u > &p.date)
+            .unwrap_or_else(|| p.date.clone());
         x.push_str("<entry>\n");
         let _ = writeln!(x, "<title>{}</title>", xml_escape(&p.title));
-        let _ = writeln!(x, "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", xml_escape(&link));
+        let _ = writeln!(
+            x,
+            "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+            xml_escape(&link)
+        );
         let _ = writeln!(x, "<id>{}</id>", xml_escape(&entry_id(site, i)));
         let _ = writeln!(x, "<published>{}</published>", p.date.rfc3339());
         let _ = writeln!(x, "<updated>{}</updated>", up.rfc3339());
@@ -220,9 +279,17 @@ fn atom(site: &Site, s: &Scope) -> String {
         for t in p.taxonomies.get("tags").into_iter().flatten() {
             let _ = writeln!(x, "<category term=\"{}\"/>", xml_escape(t));
         }
-        let _ = writeln!(x, "<summary type=\"text\">{}</summary>", xml_escape(&site.bodies[i].summary));
+        let _ = writeln!(
+            x,
+            "<summary type=\"text\">{}</summary>",
+            xml_escape(&site.bodies[i].summary)
+        );
         if cfg.feeds.full_content {
-            let _ = writeln!(x, "<content type=\"html\">{}</content>", xml_escape(&content_of(site, i)));
+            let _ = writeln!(
+                x,
+                "<content type=\"html\">{}</content>",
+                xml_escape(&content_of(site, i))
+            );
         }
         x.push_str("</entry>\n");
     }
@@ -253,7 +320,11 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
         });
     }
     for t in &site.taxonomies {
-        let all: Vec<usize> = t.terms.iter().flat_map(|x| x.pages.iter().copied()).collect();
+        let all: Vec<usize> = t
+            .terms
+            .iter()
+            .flat_map(|x| x.pages.iter().copied())
+            .collect();
         out.push(SitemapEntry {
             loc: urls::permalink(cfg, &t.path),
             lastmod: lastmod_of(&all),
@@ -290,11 +361,13 @@ pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a
 pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
     let cfg = &site.config;
     let all = site.pages_by_date();
-    let column_items: Vec<Vec<usize>> = (0..site.columns.len()).map(|ci| {
-        let mut v = site.pages_under(ci);
-        crate::site::sort_pages(&mut v, &site.pages, crate::frontmatter::SortBy::Date);
-        v
-    }).collect();
+    let column_items: Vec<Vec<usize>> = (0..site.columns.len())
+        .map(|ci| {
+            let mut v = site.pages_under(ci);
+            crate::site::sort_pages(&mut v, &site.pages, crate::frontmatter::SortBy::Date);
+            v
+        })
+        .collect();
     let mut scopes: Vec<(Scope, bool)> = vec![(
         Scope {
             title: cfg.title.clone(),
@@ -337,9 +410,15 @@ pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
     let mut results: Vec<Result<(), Diagnostic>> = scopes
         .par_iter()
         .flat_map_iter(|(s, with_atom)| {
-            let mut r = vec![write(&urls::feed(&s.dir, "rss.xml"), rss(site, s).as_bytes())];
+            let mut r = vec![write(
+                &urls::feed(&s.dir, "rss.xml"),
+                rss(site, s).as_bytes(),
+            )];
             if *with_atom {
-                r.push(write(&urls::feed(&s.dir, "atom.xml"), atom(site, s).as_bytes()));
+                r.push(write(
+                    &urls::feed(&s.dir, "atom.xml"),
+                    atom(site, s).as_bytes(),
+                ));
             }
             r
         })
@@ -348,19 +427,37 @@ pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
     let entries = sitemap_entries(site);
     let sitemap_url = urls::permalink(cfg, &urls::root_file(cfg, "sitemap.xml"));
     if entries.len() <= SITEMAP_LIMIT {
-        results.push(write(&urls::root_file(cfg, "sitemap.xml"), urlset(&entries).as_bytes()));
+        results.push(write(
+            &urls::root_file(cfg, "sitemap.xml"),
+            urlset(&entries).as_bytes(),
+        ));
     } else {
-        let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         for (k, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
             let name = format!("sitemap-{}.xml", k + 1);
-            results.push(write(&urls::root_file(cfg, &name), urlset(chunk).as_bytes()));
-            let _ = writeln!(index, "<sitemap><loc>{}</loc></sitemap>", xml_escape(&urls::permalink(cfg, &urls::root_file(cfg, &name))));
+            results.push(write(
+                &urls::root_file(cfg, &name),
+                urlset(chunk).as_bytes(),
+            ));
+            let _ = writeln!(
+                index,
+                "<sitemap><loc>{}</loc></sitemap>",
+                xml_escape(&urls::permalink(cfg, &urls::root_file(cfg, &name)))
+            );
         }
         index.push_str("</sitemapindex>\n");
-        results.push(write(&urls::root_file(cfg, "sitemap.xml"), index.as_bytes()));
+        results.push(write(
+            &urls::root_file(cfg, "sitemap.xml"),
+            index.as_bytes(),
+        ));
     }
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n");
-    results.push(write(&urls::root_file(cfg, "robots.txt"), robots.as_bytes()));
+    results.push(write(
+        &urls::root_file(cfg, "robots.txt"),
+        robots.as_bytes(),
+    ));
     results
 }
 
@@ -376,7 +473,11 @@ mod tests {
 
     #[test]
     fn absolutizes() {
-        let cfg = Config::parse("title: t\nbase_url: https://a.edu.cn/dj/\n", std::path::Path::new("c")).unwrap();
+        let cfg = Config::parse(
+            "title: t\nbase_url: https://a.edu.cn/dj/\n",
+            std::path::Path::new("c"),
+        )
+        .unwrap();
         let html = r##"<a href="/dj/x/">x</a><img src="photo.png"><a href="#h">h</a><a href="https://o.cn/">o</a><a href="tel:+8610">t</a><img src='pic.png'><img data-src="x.png">"##;
         let out = absolutize(html, &cfg, "https://a.edu.cn/dj/p/");
         assert!(out.contains(r#"href="https://a.edu.cn/dj/x/""#));

@@ -169,7 +169,13 @@ pub enum Kind {
 
 impl Kind {
     /// All kinds, with their front matter block names.
-    pub const ALL: [Kind; 5] = [Kind::Article, Kind::Member, Kind::Book, Kind::Exam, Kind::Report];
+    pub const ALL: [Kind; 5] = [
+        Kind::Article,
+        Kind::Member,
+        Kind::Book,
+        Kind::Exam,
+        Kind::Report,
+    ];
 
     /// The name used in `kind:` and as the page's block key.
     pub fn name(self) -> &'static str {
@@ -204,13 +210,20 @@ pub enum SortBy {
 /// Keys allowed in a page's front matter (taxonomy names from the config are
 /// allowed too).
 pub const PAGE_KEYS: &[&str] = &[
-    "title", "date", "updated", "tags", "summary", "author", "draft", "slug", "weight", "cover", "extra",
-    "aliases", "member", "book", "exam", "report",
+    "title", "date", "updated", "tags", "summary", "author", "draft", "slug", "weight", "cover",
+    "extra", "aliases", "member", "book", "exam", "report",
 ];
 
 /// Keys allowed in a column's `_index.md` (and the home page's).
 pub const COLUMN_KEYS: &[&str] = &[
-    "title", "description", "kind", "sort_by", "paginate_by", "weight", "extra", "draft",
+    "title",
+    "description",
+    "kind",
+    "sort_by",
+    "paginate_by",
+    "weight",
+    "extra",
+    "draft",
 ];
 
 /// A page's front matter as written.
@@ -303,7 +316,8 @@ pub fn parse<T: serde::de::DeserializeOwned + Default>(
     extra_keys: &[String],
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
     let text = yaml_text.unwrap_or("");
-    let keys = yaml::top_level_keys(text).map_err(|e| vec![yaml_diagnostic(file, text, yaml_line, e)])?;
+    let keys =
+        yaml::top_level_keys(text).map_err(|e| vec![yaml_diagnostic(file, text, yaml_line, e)])?;
     let mut valid: Vec<&str> = allowed.to_vec();
     valid.extend(extra_keys.iter().map(String::as_str));
     let mut errors: Vec<Diagnostic> = keys
@@ -351,10 +365,19 @@ fn type_error(file: &Path, text: &str, yaml_line: usize, e: yaml::YamlError) -> 
     let field = e.path.clone().unwrap_or_default();
     let mut d = yaml_diagnostic(file, text, yaml_line, e.clone());
     if e.message.starts_with("invalid type") || e.message.starts_with("invalid value") {
-        let expected = e.message.split("expected ").nth(1).unwrap_or("").to_string();
+        let expected = e
+            .message
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
         let zh_expected = match expected.as_str() {
             "a boolean" => "true 或 false".to_string(),
-            s if s.starts_with("i64") || s.starts_with("u64") || s.starts_with("usize") || s.contains("integer") => {
+            s if s.starts_with("i64")
+                || s.starts_with("u64")
+                || s.starts_with("usize")
+                || s.contains("integer") =>
+            {
                 "整数".to_string()
             }
             s if s.contains("a string") => "文字".to_string(),
@@ -406,7 +429,14 @@ mod tests {
         let r = parse::<PageFront>(Some("title: a\ntitel: b\n"), 2, p, PAGE_KEYS, &[]).unwrap_err();
         assert_eq!(r[0].line, Some(3));
         assert!(r[0].hint.as_ref().unwrap().en.contains("`title`"));
-        let ok = parse::<PageFront>(Some("title: a\nbranch: 一支部\n"), 2, p, PAGE_KEYS, &["branch".into()]).unwrap();
+        let ok = parse::<PageFront>(
+            Some("title: a\nbranch: 一支部\n"),
+            2,
+            p,
+            PAGE_KEYS,
+            &["branch".into()],
+        )
+        .unwrap();
         assert_eq!(ok.taxonomies["branch"], vec!["一支部"]);
     }
 }

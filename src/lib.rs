@@ -14,6 +14,11 @@
 //! [`pipeline`] runs the stages; [`config`], [`date`], [`slug`], [`i18n`],
 //! [`encoding`] and [`error`] serve them all.
 
+// Diagnostics travel on the cold path (a build with errors stops); boxing
+// them to please `result_large_err` would burden every call site for nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;
@@ -26,11 +31,14 @@ pub mod kinds;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod stats;
 pub mod templates;
 pub mod urls;
 pub mod yaml;

@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Convert GBK files to UTF-8 before building.
     pub fix_encoding: bool,
+    /// Write relative links (as `relative_urls: true` in the config).
+    pub relative: bool,
 }
 
 impl BuildOptions {
@@ -37,12 +39,15 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             fix_encoding: false,
+            relative: false,
         }
     }
 
     /// The output folder.
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -89,14 +94,20 @@ pub fn fix_encodings(root: &Path) -> Vec<PathBuf> {
 /// Stages 1–2 and template loading: everything a build does before writing.
 /// Content errors come back as [`Error::Content`] with every diagnostic.
 pub fn load(opts: &BuildOptions) -> Result<(Site, Paths, Templates)> {
+    let timer = PhaseTimer::new();
     let mut config = Config::load(&opts.root)?;
     if let Some(u) = &opts.base_url {
         config.set_base_url(u)?;
     }
+    if opts.relative {
+        config.relative_urls = true;
+    }
     let paths = Paths::new(&opts.root, &config.theme);
     let content = content::load(&config, &opts.root, opts.drafts);
+    timer.mark("load content");
     let templates = Templates::load(&paths, &config);
     let site = Site::build(config, content);
+    timer.mark("site model and Markdown");
     match (site, templates) {
         (Ok(site), Ok(t)) => Ok((site, paths, t)),
         (site, t) => {
@@ -113,7 +124,12 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Paths, Templates)> {
 }
 
 /// Renders a loaded site into any sink.
-pub fn render_into(site: &Site, paths: &Paths, templates: &mut Templates, sink: &dyn Sink) -> Result<Stats> {
+pub fn render_into(
+    site: &Site,
+    paths: &Paths,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+) -> Result<Stats> {
     render::render_site(site, templates, paths, sink).map_err(|mut d| {
         d.extend(site.warnings.iter().cloned());
         Error::Content(d)
@@ -131,15 +147,60 @@ pub fn build(opts: &BuildOptions) -> Result<Built> {
     }
     let (site, paths, mut templates) = load(opts)?;
     let staging = Staging::new(&output)?;
-    let sink = DirSink::new(staging.dir.clone());
-    let stats = render_into(&site, &paths, &mut templates, &sink)?;
+    let dir_sink = DirSink::new(staging.dir.clone());
+    let relative = crate::publish::relative::RelativeSink::new(&dir_sink, &site.config.base_path);
+    let sink: &dyn Sink = if site.config.relative_urls {
+        &relative
+    } else {
+        &dir_sink
+    };
+    let timer = PhaseTimer::new();
+    let stats = render_into(&site, &paths, &mut templates, sink)?;
+    timer.mark("render and write (total)");
+    dir_sink.remove_stale()?;
     staging.commit()?;
+    timer.mark("swap in output");
     Ok(Built {
         stats,
         warnings: site.warnings.clone(),
         elapsed: start.elapsed(),
         config: site.config.clone(),
     })
+}
+
+/// Prints how long each phase took when `LANMU_TIMINGS` is set (for
+/// profiling; see docs/benchmarks.md).
+pub struct PhaseTimer {
+    on: bool,
+    last: std::cell::Cell<Instant>,
+}
+
+impl PhaseTimer {
+    /// Starts timing now.
+    pub fn new() -> PhaseTimer {
+        PhaseTimer {
+            on: std::env::var_os("LANMU_TIMINGS").is_some(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
+    }
+
+    /// Prints the time since the previous mark.
+    pub fn mark(&self, what: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!(
+                "[timing] {what}: {:.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1000.0
+            );
+            self.last.set(now);
+        }
+    }
+}
+
+impl Default for PhaseTimer {
+    fn default() -> Self {
+        PhaseTimer::new()
+    }
 }
 
 /// True when any diagnostic is an error.

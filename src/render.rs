@@ -108,6 +108,9 @@ struct ColumnInfo<'a> {
     extra: &'a serde_json::Map<String, serde_json::Value>,
     rss: String,
     atom: String,
+    /// Exam columns: practice, wrong-answer book and study record links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exam: Option<crate::kinds::bank::Tools>,
 }
 
 #[derive(Serialize)]
@@ -147,7 +150,10 @@ pub struct Stats {
 /// Human title of a taxonomy (`tags` → 标签).
 pub fn taxonomy_title(cfg: &Config, name: &str) -> String {
     let strings = crate::i18n::strings(cfg.lang, &cfg.i18n_overrides());
-    strings.get(name).cloned().unwrap_or_else(|| name.to_string())
+    strings
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| name.to_string())
 }
 
 struct Renderer<'a> {
@@ -180,8 +186,11 @@ fn summary_of(site: &Site, i: usize) -> PageSummary<'_> {
     let b = &site.bodies[i];
     let cfg = &site.config;
     let col = &site.columns[p.column];
-    let taxonomies: BTreeMap<&str, Vec<TermRef>> =
-        cfg.taxonomies.iter().map(|t| (t.as_str(), term_refs(site, i, t))).collect();
+    let taxonomies: BTreeMap<&str, Vec<TermRef>> = cfg
+        .taxonomies
+        .iter()
+        .map(|t| (t.as_str(), term_refs(site, i, t)))
+        .collect();
     PageSummary {
         title: &p.title,
         url: urls::href(&p.path),
@@ -227,22 +236,47 @@ fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
 impl Renderer<'_> {
     fn write(&self, path: &str, bytes: &[u8], source: &Path) -> Result<(), Diagnostic> {
         let rel = urls::output_file(&self.site.config, path).ok_or_else(|| {
-            Diagnostic::error("url", source, Msg::new(format!("网址 `{path}` 不在站点路径下"), format!("URL `{path}` is outside the site")))
+            Diagnostic::error(
+                "url",
+                source,
+                Msg::new(
+                    format!("网址 `{path}` 不在站点路径下"),
+                    format!("URL `{path}` is outside the site"),
+                ),
+            )
         })?;
-        self.sink
-            .write(&rel, bytes)
-            .map_err(|e| Diagnostic::error("write", source, Msg::new(format!("写入失败：{e}"), format!("write failed: {e}"))))
+        self.sink.write(&rel, bytes).map_err(|e| {
+            Diagnostic::error(
+                "write",
+                source,
+                Msg::new(format!("写入失败：{e}"), format!("write failed: {e}")),
+            )
+        })
     }
 
-    fn render_to(&self, template: &str, ctx: &Context, path: &str, source: &Path) -> Result<(), Diagnostic> {
+    fn render_to(
+        &self,
+        template: &str,
+        ctx: &Context,
+        path: &str,
+        source: &Path,
+    ) -> Result<(), Diagnostic> {
         let html = self.tpl.render(template, ctx, source)?;
         self.write(path, html.as_bytes(), source)
     }
 
-    fn base_context(&self, current_path: &str, breadcrumbs: Vec<Link>, feeds: Vec<FeedLink>) -> Context {
+    fn base_context(
+        &self,
+        current_path: &str,
+        breadcrumbs: Vec<Link>,
+        feeds: Vec<FeedLink>,
+    ) -> Context {
         let mut ctx = Context::new();
         ctx.insert("current_url", &urls::href(current_path));
-        ctx.insert("current_permalink", &urls::permalink(&self.site.config, current_path));
+        ctx.insert(
+            "current_permalink",
+            &urls::permalink(&self.site.config, current_path),
+        );
         ctx.insert("breadcrumbs", &breadcrumbs);
         ctx.insert("feeds", &feeds);
         ctx
@@ -323,7 +357,10 @@ impl Renderer<'_> {
         ctx.insert("page", &full);
         ctx.insert("column", &self.column_info(p.column));
         let specific = format!("page-{}.html", col.kind.name());
-        let template = self.tpl.pick(&[&specific, "page.html"]).unwrap_or("page.html");
+        let template = self
+            .tpl
+            .pick(&[&specific, "page.html"])
+            .unwrap_or("page.html");
         self.render_to(template, &ctx, &p.path, &p.file)
     }
 
@@ -351,10 +388,19 @@ impl Renderer<'_> {
             extra: &c.extra,
             rss: urls::href(&urls::feed(&c.path, "rss.xml")),
             atom: urls::href(&urls::feed(&c.path, "atom.xml")),
+            exam: (c.kind == Kind::Exam).then(|| crate::kinds::bank::tools(&c.path)),
         }
     }
 
-    fn paginator(&self, list_path: &str, items: &[usize], chunk: &[usize], n: usize, total: usize, per: usize) -> Paginator {
+    fn paginator(
+        &self,
+        list_path: &str,
+        items: &[usize],
+        chunk: &[usize],
+        n: usize,
+        total: usize,
+        per: usize,
+    ) -> Paginator {
         Paginator {
             pages: chunk.iter().map(|&i| self.summaries[i].clone()).collect(),
             current_index: n,
@@ -388,7 +434,10 @@ impl Renderer<'_> {
         let chunks = paginate(&items, c.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&c.path, n);
-        let source = c.file.clone().unwrap_or_else(|| Path::new("content").join(&c.dir));
+        let source = c
+            .file
+            .clone()
+            .unwrap_or_else(|| Path::new("content").join(&c.dir));
         let mut feeds = self.site_feeds();
         feeds.push(FeedLink {
             title: format!("{} RSS", c.title),
@@ -402,9 +451,15 @@ impl Renderer<'_> {
         });
         let mut ctx = self.base_context(&path, self.crumbs_for_column(ci), feeds);
         ctx.insert("column", &self.column_info(ci));
-        ctx.insert("paginator", &self.paginator(&c.path, &items, chunk, n, chunks.len(), c.paginate_by));
+        ctx.insert(
+            "paginator",
+            &self.paginator(&c.path, &items, chunk, n, chunks.len(), c.paginate_by),
+        );
         let specific = format!("column-{}.html", c.kind.name());
-        let template = self.tpl.pick(&[&specific, "column.html"]).unwrap_or("column.html");
+        let template = self
+            .tpl
+            .pick(&[&specific, "column.html"])
+            .unwrap_or("column.html");
         self.render_to(template, &ctx, &path, &source)
     }
 
@@ -429,18 +484,33 @@ impl Renderer<'_> {
                         kind: site.columns[ci].kind,
                         page_count: all.len(),
                     },
-                    pages: all.iter().take(5).map(|&i| self.summaries[i].clone()).collect(),
+                    pages: all
+                        .iter()
+                        .take(5)
+                        .map(|&i| self.summaries[i].clone())
+                        .collect(),
                 }
             })
             .collect();
-        let latest: Vec<Value> = site.pages_by_date().into_iter().take(10).map(|i| self.summaries[i].clone()).collect();
-        let source = home.file.clone().unwrap_or_else(|| PathBuf::from("content"));
+        let latest: Vec<Value> = site
+            .pages_by_date()
+            .into_iter()
+            .take(10)
+            .map(|i| self.summaries[i].clone())
+            .collect();
+        let source = home
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("content"));
         let mut ctx = self.base_context(&home.path, Vec::new(), self.site_feeds());
         ctx.insert("column", &self.column_info(0));
         ctx.insert("sections", &sections);
         ctx.insert("latest", &latest);
         ctx.insert("popular_terms", &self.popular_terms(20));
-        let own: Vec<Value> = site.column_pages[0].iter().map(|&i| self.summaries[i].clone()).collect();
+        let own: Vec<Value> = site.column_pages[0]
+            .iter()
+            .map(|&i| self.summaries[i].clone())
+            .collect();
         ctx.insert("home_pages", &own);
         self.render_to("index.html", &ctx, &home.path, &source)
     }
@@ -562,7 +632,17 @@ impl Renderer<'_> {
                 rss: urls::href(&urls::feed(&term.path, "rss.xml")),
             },
         );
-        ctx.insert("paginator", &self.paginator(&term.path, &term.pages, chunk, n, chunks.len(), cfg.paginate_by));
+        ctx.insert(
+            "paginator",
+            &self.paginator(
+                &term.path,
+                &term.pages,
+                chunk,
+                n,
+                chunks.len(),
+                cfg.paginate_by,
+            ),
+        );
         self.render_to("term.html", &ctx, &path, Path::new("config.yaml"))
     }
 
@@ -579,13 +659,98 @@ impl Renderer<'_> {
         let crumbs = vec![
             self.crumbs_for_column(0).remove(0),
             Link {
-                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()).get("search").cloned().unwrap_or_default(),
+                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())
+                    .get("search")
+                    .cloned()
+                    .unwrap_or_default(),
                 url: urls::href(&path),
             },
         ];
         let mut ctx = self.base_context(&path, crumbs, self.site_feeds());
         ctx.insert("search_index", &urls::href(&path));
         self.render_to("search.html", &ctx, &path, Path::new("config.yaml"))
+    }
+
+    /// An exam column's question bank script and its practice, wrong-answer
+    /// book and study record pages.
+    fn exam_tools(&self, ci: usize) -> Vec<Result<(), Diagnostic>> {
+        use crate::kinds::bank;
+        let site = self.site;
+        let cfg = &site.config;
+        let c = &site.columns[ci];
+        let source = c
+            .file
+            .clone()
+            .unwrap_or_else(|| Path::new("content").join(&c.dir));
+        let data = bank::bank(site, ci);
+        let strings = crate::i18n::strings(cfg.lang, &cfg.i18n_overrides());
+        let mut out = vec![self.write(
+            &urls::bank(&c.path),
+            bank::script(&data).as_bytes(),
+            &source,
+        )];
+        let pages = [
+            (
+                "practice.html",
+                urls::practice(&c.path),
+                "practice",
+                ("整卷练习页", "practice page"),
+            ),
+            (
+                "wrongbook.html",
+                urls::wrongbook(&c.path),
+                "wrongbook",
+                ("错题本页", "wrong-answer book page"),
+            ),
+            (
+                "record.html",
+                urls::record(&c.path),
+                "study_record",
+                ("学习记录页", "study record page"),
+            ),
+        ];
+        for (template, path, key, what) in pages {
+            if let Some(d) = bank::conflict(site, &path, what, &source) {
+                out.push(Err(d));
+                continue;
+            }
+            let mut crumbs = self.crumbs_for_column(ci);
+            crumbs.push(Link {
+                title: strings.get(key).cloned().unwrap_or_default(),
+                url: urls::href(&path),
+            });
+            let mut ctx = self.base_context(&path, crumbs, self.site_feeds());
+            ctx.insert("column", &self.column_info(ci));
+            ctx.insert("bank", &data.summary());
+            ctx.insert("tools", &bank::tools(&c.path));
+            out.push(self.render_to(template, &ctx, &path, &source));
+        }
+        out
+    }
+
+    /// The statistics page.
+    fn stats_page(&self) -> Result<(), Diagnostic> {
+        let cfg = &self.site.config;
+        let path = urls::stats(cfg);
+        let source = Path::new("config.yaml");
+        if let Some(d) =
+            crate::kinds::bank::conflict(self.site, &path, ("统计页", "statistics page"), source)
+        {
+            return Err(d);
+        }
+        let crumbs = vec![
+            self.crumbs_for_column(0).remove(0),
+            Link {
+                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())
+                    .get("stats")
+                    .cloned()
+                    .unwrap_or_default(),
+                url: urls::href(&path),
+            },
+        ];
+        let mut ctx = self.base_context(&path, crumbs, self.site_feeds());
+        ctx.insert("stats", &crate::stats::compute(self.site));
+        self.render_to("stats.html", &ctx, &path, source)
     }
 
     fn alias(&self, from: &str, to: &str, source: &Path) -> Result<(), Diagnostic> {
@@ -598,7 +763,12 @@ impl Renderer<'_> {
 
 /// Renders every output file of `site` into `sink`; static files and assets
 /// are copied. Returns figures for the build summary, or every error.
-pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    tpl: &mut Templates,
+    paths: &Paths,
+    sink: &dyn Sink,
+) -> Result<Stats, Vec<Diagnostic>> {
     let cfg = &site.config;
     set_globals(site, tpl);
     let tpl: &Templates = tpl;
@@ -622,11 +792,29 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
         }
     };
 
-    collect((0..site.pages.len()).into_par_iter().map(|i| r.page(i)).collect());
-    let column_jobs: Vec<(usize, usize)> = (1..site.columns.len()).flat_map(|ci| r.column_pages(ci)).collect();
-    collect(column_jobs.par_iter().map(|&(ci, n)| r.column(ci, n)).collect());
+    let timer = crate::pipeline::PhaseTimer::new();
+    collect(
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| r.page(i))
+            .collect(),
+    );
+    timer.mark("render pages");
+    let column_jobs: Vec<(usize, usize)> = (1..site.columns.len())
+        .flat_map(|ci| r.column_pages(ci))
+        .collect();
+    collect(
+        column_jobs
+            .par_iter()
+            .map(|&(ci, n)| r.column(ci, n))
+            .collect(),
+    );
     collect(vec![r.home(), r.not_found()]);
-    collect((0..site.taxonomies.len()).map(|ti| r.taxonomy(ti)).collect());
+    collect(
+        (0..site.taxonomies.len())
+            .map(|ti| r.taxonomy(ti))
+            .collect(),
+    );
     let term_jobs: Vec<(usize, usize, usize)> = site
         .taxonomies
         .iter()
@@ -638,19 +826,41 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
             })
         })
         .collect();
-    collect(term_jobs.par_iter().map(|&(ti, k, n)| r.term(ti, k, n)).collect());
+    collect(
+        term_jobs
+            .par_iter()
+            .map(|&(ti, k, n)| r.term(ti, k, n))
+            .collect(),
+    );
     let alias_jobs: Vec<(&str, &str, &Path)> = site
         .pages
         .iter()
-        .flat_map(|p| p.aliases.iter().map(move |(a, _)| (a.as_str(), p.path.as_str(), p.file.as_path())))
+        .flat_map(|p| {
+            p.aliases
+                .iter()
+                .map(move |(a, _)| (a.as_str(), p.path.as_str(), p.file.as_path()))
+        })
         .collect();
-    collect(alias_jobs.par_iter().map(|(a, to, src)| r.alias(a, to, src)).collect());
-    collect(feeds::write_all(site, &|path: &str, bytes: &[u8]| r.write(path, bytes, Path::new("config.yaml"))));
+    collect(
+        alias_jobs
+            .par_iter()
+            .map(|(a, to, src)| r.alias(a, to, src))
+            .collect(),
+    );
+    timer.mark("render lists, terms, aliases");
+    collect(feeds::write_all(site, &|path: &str, bytes: &[u8]| {
+        r.write(path, bytes, Path::new("config.yaml"))
+    }));
+    timer.mark("feeds and sitemap");
     if cfg.search.enabled {
         let search_dir = urls::search(cfg);
         let failed = std::cell::RefCell::new(Vec::new());
         crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
-            let res = r.write(&format!("{search_dir}{rel}"), bytes, Path::new("config.yaml"));
+            let res = r.write(
+                &format!("{search_dir}{rel}"),
+                bytes,
+                Path::new("config.yaml"),
+            );
             let ok = res.is_ok();
             failed.borrow_mut().push(res);
             ok
@@ -658,7 +868,14 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
         collect(failed.into_inner());
         collect(vec![r.search_page()]);
     }
+    // Exam practice tools per exam column, and the statistics page.
+    let exam_columns = crate::kinds::bank::exam_columns(site);
+    for &ci in &exam_columns {
+        collect(r.exam_tools(ci));
+    }
+    collect(vec![r.stats_page()]);
 
+    timer.mark("search index");
     // Static files: theme first, the site's own `static/` wins.
     let mut statics: BTreeMap<String, Source> = BTreeMap::new();
     match theme_files(paths, &cfg.theme, "static") {
@@ -666,14 +883,26 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
         Err(d) => errors.borrow_mut().push(d),
     }
     if paths.static_dir.is_dir() {
-        for e in walkdir::WalkDir::new(&paths.static_dir).sort_by_file_name().into_iter().flatten() {
+        for e in walkdir::WalkDir::new(&paths.static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if e.file_type().is_file() {
-                let rel = e.path().strip_prefix(&paths.static_dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                let rel = e
+                    .path()
+                    .strip_prefix(&paths.static_dir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 statics.insert(rel, Source::Disk(e.path().to_path_buf()));
             }
         }
     }
-    let static_jobs: Vec<(String, &Source)> = statics.iter().map(|(rel, src)| (format!("{}{rel}", cfg.base_path), src)).collect();
+    let static_jobs: Vec<(String, &Source)> = statics
+        .iter()
+        .map(|(rel, src)| (format!("{}{rel}", cfg.base_path), src))
+        .collect();
     let content_dir = paths.content.clone();
     collect(
         static_jobs
@@ -684,7 +913,11 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
                     Source::Embedded(_) => PathBuf::from("themes/default/static"),
                 };
                 let bytes = src.bytes().map_err(|e| {
-                    Diagnostic::error("read", &shown, Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")))
+                    Diagnostic::error(
+                        "read",
+                        &shown,
+                        Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")),
+                    )
                 })?;
                 r.write(path, &bytes, &shown)
             })
@@ -698,8 +931,13 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
                 let rel = urls::output_file(cfg, &a.path).ok_or_else(|| {
                     Diagnostic::error("url", &shown, Msg::new("文件网址无效", "invalid file URL"))
                 })?;
-                sink.copy(&rel, &content_dir.join(&a.source))
-                    .map_err(|e| Diagnostic::error("write", &shown, Msg::new(format!("复制失败：{e}"), format!("copy failed: {e}"))))
+                sink.copy(&rel, &content_dir.join(&a.source)).map_err(|e| {
+                    Diagnostic::error(
+                        "write",
+                        &shown,
+                        Msg::new(format!("复制失败：{e}"), format!("copy failed: {e}")),
+                    )
+                })
             })
             .collect(),
     );
@@ -713,13 +951,19 @@ pub fn render_site(site: &Site, tpl: &mut Templates, paths: &Paths, sink: &dyn S
             + column_list_pages
             + 2 // home and 404
             + usize::from(cfg.search.enabled)
+            + exam_columns.len() * 3 // practice, wrong-answer book, study record
+            + 1 // statistics
             + site.taxonomies.len()
             + term_jobs.len()
             + alias_jobs.len(),
         pages: site.pages.len(),
         columns: site.columns.len() - 1,
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        tags: site.taxonomies.iter().find(|t| t.name == "tags").map_or(0, |t| t.terms.len()),
+        tags: site
+            .taxonomies
+            .iter()
+            .find(|t| t.name == "tags")
+            .map_or(0, |t| t.terms.len()),
         copied: statics.len() + site.assets.len(),
     })
 }
@@ -748,6 +992,7 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         atom: String,
         home: String,
         search: Option<String>,
+        stats: String,
     }
     let site_ctx = SiteCtx {
         title: &cfg.title,
@@ -770,6 +1015,7 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         atom: urls::href(&urls::root_file(cfg, "atom.xml")),
         home: urls::href(&cfg.base_path),
         search: cfg.search.enabled.then(|| urls::href(&urls::search(cfg))),
+        stats: urls::href(&urls::stats(cfg)),
     };
     #[derive(Serialize)]
     struct Nav {
@@ -796,5 +1042,8 @@ fn set_globals(site: &Site, tpl: &mut Templates) {
         .collect();
     tpl.set_global("site", Value::from_serializable(&site_ctx));
     tpl.set_global("nav", Value::from_serializable(&nav));
-    tpl.set_global("i18n", Value::from_serializable(&crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())));
+    tpl.set_global(
+        "i18n",
+        Value::from_serializable(&crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())),
+    );
 }

@@ -6,16 +6,41 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::date::PageDate;
 use crate::error::{Error, Result};
-use crate::frontmatter::{COLUMN_KEYS, ColumnFront, Kind};
 use crate::frontmatter;
+use crate::frontmatter::{COLUMN_KEYS, ColumnFront, Kind};
 
 /// The five columns of a new site: folder, title, kind, description.
 const COLUMNS: &[(&str, &str, Kind, &str)] = &[
-    ("xianjin", "先进事迹", Kind::Member, "身边的榜样，可学可做。"),
-    ("shumu", "书目推荐", Kind::Book, "支部推荐的理论书籍与期刊。"),
-    ("zhenti", "真题练习", Kind::Exam, "考研、公务员、选调生等思政真题自测。"),
-    ("zhiyuan", "志愿服务", Kind::Report, "志愿服务与社会实践报道。"),
-    ("xinde", "学习心得", Kind::Article, "党员和入党积极分子的学习体会。"),
+    (
+        "xianjin",
+        "先进事迹",
+        Kind::Member,
+        "身边的榜样，可学可做。",
+    ),
+    (
+        "shumu",
+        "书目推荐",
+        Kind::Book,
+        "支部推荐的理论书籍与期刊。",
+    ),
+    (
+        "zhenti",
+        "真题练习",
+        Kind::Exam,
+        "考研、公务员、选调生等思政真题自测。",
+    ),
+    (
+        "zhiyuan",
+        "志愿服务",
+        Kind::Report,
+        "志愿服务与社会实践报道。",
+    ),
+    (
+        "xinde",
+        "学习心得",
+        Kind::Article,
+        "党员和入党积极分子的学习体会。",
+    ),
 ];
 
 /// The front matter skeleton of a new page of `kind`, with comments in Chinese.
@@ -25,7 +50,9 @@ pub fn skeleton(kind: Kind, title: &str, date: &str, taxonomies: &[String]) -> S
     s.push_str(&format!("date: {date}\n"));
     s.push_str("tags: []            # 标签，如 [党史学习, 理论学习]\n");
     for t in taxonomies.iter().filter(|t| *t != "tags" && *t != "author") {
-        s.push_str(&format!("# {t}:             # 分类“{t}”，如 计算机学院第一学生党支部\n"));
+        s.push_str(&format!(
+            "# {t}:             # 分类“{t}”，如 计算机学院第一学生党支部\n"
+        ));
     }
     s.push_str("# author:           # 作者\n# summary:          # 摘要（不写则取正文开头）\n");
     match kind {
@@ -49,7 +76,9 @@ pub fn skeleton(kind: Kind, title: &str, date: &str, taxonomies: &[String]) -> S
 
 fn yaml_str(s: &str) -> String {
     let needs_quotes = s.is_empty()
-        || s.contains([':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`'])
+        || s.contains([
+            ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
+        ])
         || s.starts_with([' ', '-', '?'])
         || s.ends_with(' ');
     if needs_quotes {
@@ -62,7 +91,12 @@ fn yaml_str(s: &str) -> String {
 /// Creates a new site in `dir` that builds at once, with one example page
 /// per column.
 pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_some()
+    {
         return Err(Error::Other(format!(
             "目录 {} 不是空的；请换一个新目录 (folder {} is not empty)",
             dir.display(),
@@ -88,10 +122,17 @@ pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
     for (i, (folder, col_title, kind, desc)) in COLUMNS.iter().enumerate() {
         files.push((
             PathBuf::from(format!("content/{folder}/_index.md")),
-            format!("---\ntitle: {col_title}\ndescription: {desc}\nkind: {}\nweight: {}\n---\n", kind.name(), i + 1),
+            format!(
+                "---\ntitle: {col_title}\ndescription: {desc}\nkind: {}\nweight: {}\n---\n",
+                kind.name(),
+                i + 1
+            ),
         ));
         let example = example_page(*kind, &today);
-        files.push((PathBuf::from(format!("content/{folder}/shi-li.md")), example));
+        files.push((
+            PathBuf::from(format!("content/{folder}/shi-li.md")),
+            example,
+        ));
     }
     let mut written = Vec::new();
     for (rel, text) in files {
@@ -107,7 +148,10 @@ pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
 }
 
 fn example_page(kind: Kind, today: &str) -> String {
-    let head = format!("---\ntitle: 示例：{}\ndate: {today}\ntags: [示例]\n", kind_label(kind));
+    let head = format!(
+        "---\ntitle: 示例：{}\ndate: {today}\ntags: [示例]\n",
+        kind_label(kind)
+    );
     let block = match kind {
         Kind::Article => String::new(),
         Kind::Member => "member:\n  name: 张同学\n  grade: 2022级\n  honors: [优秀共产党员]\n".into(),
@@ -115,7 +159,10 @@ fn example_page(kind: Kind, today: &str) -> String {
         Kind::Exam => "exam:\n  type: 其他\n  year: 2024\n  questions:\n    - type: judge\n      stem: 中国共产党的根本宗旨是全心全意为人民服务。\n      answer: true\n      explanation: 见《中国共产党章程》总纲。\n".into(),
         Kind::Report => format!("report:\n  date: {today}\n  location: 学校图书馆\n  hours: 2\n  participants: 10\n"),
     };
-    format!("{head}{block}---\n\n这是一篇示例{}，删掉它，开始写你自己的内容。\n", kind_label(kind))
+    format!(
+        "{head}{block}---\n\n这是一篇示例{}，删掉它，开始写你自己的内容。\n",
+        kind_label(kind)
+    )
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -137,7 +184,8 @@ fn find_column(root: &Path, column: &str) -> Result<(PathBuf, Kind)> {
         if e.file_name() == "_index.md"
             && let Ok(text) = std::fs::read_to_string(e.path())
             && let Ok(split) = frontmatter::split(&text, e.path())
-            && let Ok(p) = frontmatter::parse::<ColumnFront>(split.yaml, 2, e.path(), COLUMN_KEYS, &[])
+            && let Ok(p) =
+                frontmatter::parse::<ColumnFront>(split.yaml, 2, e.path(), COLUMN_KEYS, &[])
             && p.front.title.as_ref().is_some_and(|t| t.0.trim() == c)
             && let Some(parent) = e.path().parent()
         {
@@ -151,7 +199,9 @@ fn find_column(root: &Path, column: &str) -> Result<(PathBuf, Kind)> {
                 .ok()
                 .and_then(|t| {
                     let split = frontmatter::split(&t, &idx).ok()?;
-                    let p = frontmatter::parse::<ColumnFront>(split.yaml, 2, &idx, COLUMN_KEYS, &[]).ok()?;
+                    let p =
+                        frontmatter::parse::<ColumnFront>(split.yaml, 2, &idx, COLUMN_KEYS, &[])
+                            .ok()?;
                     p.front.kind.and_then(|k| Kind::from_name(&k))
                 })
                 .unwrap_or_default();
@@ -168,12 +218,20 @@ pub fn new_page(root: &Path, column: &str, title: &str) -> Result<PathBuf> {
     let cfg = Config::load(root)?;
     let (dir, kind) = find_column(root, column)?;
     let name = crate::content::slug_of(title, cfg.slugify);
-    let name = if name == "_" { "page".to_string() } else { name };
+    let name = if name == "_" {
+        "page".to_string()
+    } else {
+        name
+    };
     let path = dir.join(format!("{name}.md"));
     if path.exists() {
-        return Err(Error::Other(format!("文件已存在：{} (file exists)", path.display())));
+        return Err(Error::Other(format!(
+            "文件已存在：{} (file exists)",
+            path.display()
+        )));
     }
     let today = PageDate::now(cfg.timezone).ymd();
-    std::fs::write(&path, skeleton(kind, title, &today, &cfg.taxonomies)).map_err(|e| Error::io(&path, e))?;
+    std::fs::write(&path, skeleton(kind, title, &today, &cfg.taxonomies))
+        .map_err(|e| Error::io(&path, e))?;
     Ok(path)
 }

@@ -210,12 +210,23 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
     let excluded = |ci: usize| {
         let c = &site.columns[ci];
         let dir = c.dir.to_string_lossy().replace('\\', "/");
-        cfg.search.exclude_columns.iter().any(|x| x == &dir || x == &c.title)
+        cfg.search
+            .exclude_columns
+            .iter()
+            .any(|x| x == &dir || x == &c.title)
     };
-    let order: Vec<usize> = site.pages_by_date().into_iter().filter(|&i| !excluded(site.pages[i].column)).collect();
+    let order: Vec<usize> = site
+        .pages_by_date()
+        .into_iter()
+        .filter(|&i| !excluded(site.pages[i].column))
+        .collect();
     let mut add = |doc: u32, text: &str, w: u32, unigrams: bool, cap: u32| {
         for t in tokenize(text, unigrams) {
-            let e = postings.entry(t.text().to_string()).or_default().entry(doc).or_insert(0);
+            let e = postings
+                .entry(t.text().to_string())
+                .or_default()
+                .entry(doc)
+                .or_insert(0);
             *e = (*e + w).min(cap.max(w));
         }
     };
@@ -257,12 +268,22 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
             let body: String = b.text.chars().take(MAX_BODY_CHARS).collect();
             add(doc, &body, weight::BODY, false, 8);
         }
-        let snippet: String = b.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(SNIPPET_CHARS).collect();
+        let snippet: String = b
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(SNIPPET_CHARS)
+            .collect();
         docs.push((i, snippet));
     }
 
     // Shard count from the postings' approximate size.
-    let approx: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
+    let approx: usize = postings
+        .iter()
+        .map(|(t, d)| t.len() + 6 + d.len() * 5)
+        .sum();
     let shards = (approx / SHARD_TARGET).next_power_of_two().clamp(1, 4096);
     let mut shard_terms: Vec<Vec<(&String, &BTreeMap<u32, u32>)>> = vec![Vec::new(); shards];
     for (t, d) in &postings {
@@ -332,7 +353,8 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
 /// `</script>` cannot end anything there, but U+2028/2029 were invalid in
 /// older JavaScript string literals.
 fn escape_script(s: &str) -> String {
-    s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    s.replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 #[cfg(test)]
@@ -345,13 +367,19 @@ mod tests {
 
     #[test]
     fn segments_chinese_and_words() {
-        assert_eq!(texts(tokenize("两学一做", false)), vec!["两学", "学一", "一做"]);
+        assert_eq!(
+            texts(tokenize("两学一做", false)),
+            vec!["两学", "学一", "一做"]
+        );
         assert_eq!(texts(tokenize("党史", true)), vec!["党", "史", "党史"]);
         assert_eq!(
             texts(tokenize("2023 考研 马克思主义", false)),
             vec!["2023", "考研", "马克", "克思", "思主", "主义"]
         );
-        assert_eq!(texts(tokenize("ＡＩ与Party", false)), vec!["ai", "与", "party"]);
+        assert_eq!(
+            texts(tokenize("ＡＩ与Party", false)),
+            vec!["ai", "与", "party"]
+        );
     }
 
     #[test]

@@ -91,19 +91,24 @@ pub struct Site {
 /// Maps content-relative source paths to the site paths they publish at.
 struct LinkMap {
     by_source: HashMap<PathBuf, String>,
+    content_dir: PathBuf,
     drafts: HashSet<PathBuf>,
     base_path: String,
 }
 
 impl LinkMap {
-    fn new(content: &Content, base_path: &str) -> LinkMap {
+    fn new(content: &Content, base_path: &str, content_dir: &Path) -> LinkMap {
         let mut by_source = HashMap::new();
         for c in &content.columns {
             by_source.insert(c.dir.join("_index.md"), c.path.clone());
             by_source.insert(c.dir.clone(), c.path.clone());
         }
         for p in &content.pages {
-            let rel = p.file.strip_prefix("content").unwrap_or(&p.file).to_path_buf();
+            let rel = p
+                .file
+                .strip_prefix("content")
+                .unwrap_or(&p.file)
+                .to_path_buf();
             if p.bundle {
                 by_source.insert(p.source_dir.clone(), p.path.clone());
             }
@@ -114,6 +119,7 @@ impl LinkMap {
         }
         LinkMap {
             by_source,
+            content_dir: content_dir.to_path_buf(),
             drafts: content.drafts.iter().cloned().collect(),
             base_path: base_path.to_string(),
         }
@@ -134,7 +140,9 @@ fn is_external(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -164,6 +172,21 @@ fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
 }
 
 impl LinkResolver for FileLinks<'_> {
+    fn image_size(&self, dest: &str) -> Option<(u32, u32)> {
+        if is_external(dest) || dest.starts_with('/') {
+            return None;
+        }
+        let path = dest.split(['#', '?']).next()?;
+        let target = join_relative(self.dir, &slug::decode_path(path))?;
+        // Only files that are published (a known asset) are measured.
+        self.map.by_source.get(&target)?;
+        let size = imagesize::size(self.map.content_dir.join(&target)).ok()?;
+        Some((
+            u32::try_from(size.width).ok()?,
+            u32::try_from(size.height).ok()?,
+        ))
+    }
+
     fn resolve(&self, dest: &str, _is_image: bool) -> Resolved {
         if dest.is_empty() || is_external(dest) {
             return Resolved::Keep;
@@ -194,7 +217,11 @@ impl LinkResolver for FileLinks<'_> {
             if decoded.starts_with(&self.map.base_path) {
                 return Resolved::Keep;
             }
-            return Resolved::Url(with_suffix(format!("{}{}", self.map.base_path, decoded.trim_start_matches('/'))));
+            return Resolved::Url(with_suffix(format!(
+                "{}{}",
+                self.map.base_path,
+                decoded.trim_start_matches('/')
+            )));
         }
         let decoded = slug::decode_path(path_part);
         let Some(target) = join_relative(self.dir, &decoded) else {
@@ -213,8 +240,14 @@ impl LinkResolver for FileLinks<'_> {
             ));
         }
         Resolved::Broken(Msg::new(
-            format!("链接的文件不存在：`{dest}`（找的是 content/{}）", target.display()),
-            format!("linked file does not exist: `{dest}` (looked for content/{})", target.display()),
+            format!(
+                "链接的文件不存在：`{dest}`（找的是 content/{}）",
+                target.display()
+            ),
+            format!(
+                "linked file does not exist: `{dest}` (looked for content/{})",
+                target.display()
+            ),
         ))
     }
 }
@@ -266,7 +299,7 @@ impl Site {
     /// Builds the model from loaded content. Fails with every error found.
     pub fn build(config: Config, mut content: Content) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = content.diagnostics.clone();
-        let map = LinkMap::new(&content, &config.base_path);
+        let map = LinkMap::new(&content, &config.base_path, &content.dir);
 
         // Markdown, in parallel.
         let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = content
@@ -274,7 +307,15 @@ impl Site {
             .par_iter()
             .map(|p| {
                 let mut d = Vec::new();
-                let r = render_md(&config, &map, &p.source_dir, &p.body, &p.file, p.body_line, &mut d);
+                let r = render_md(
+                    &config,
+                    &map,
+                    &p.source_dir,
+                    &p.body,
+                    &p.file,
+                    p.body_line,
+                    &mut d,
+                );
                 (r, d)
             })
             .collect();
@@ -283,7 +324,16 @@ impl Site {
             .iter()
             .map(|c| match &c.file {
                 Some(f) if !c.body.trim().is_empty() => {
-                    render_md(&config, &map, &c.dir, &c.body, f, c.body_line, &mut diagnostics).html
+                    render_md(
+                        &config,
+                        &map,
+                        &c.dir,
+                        &c.body,
+                        f,
+                        c.body_line,
+                        &mut diagnostics,
+                    )
+                    .html
                 }
                 _ => String::new(),
             })
@@ -296,10 +346,27 @@ impl Site {
             .flat_map_iter(|p| {
                 let mut diags = Vec::new();
                 let (file, dir, yaml) = (p.file.clone(), p.source_dir.clone(), p.yaml.clone());
-                let line = crate::yaml::locate(&yaml.0, crate::kinds::block_name(&p.kind_data)).map(|l| l + yaml.1 - 1);
+                let line = crate::yaml::locate(&yaml.0, crate::kinds::block_name(&p.kind_data))
+                    .map(|l| l + yaml.1 - 1);
                 let mut md_diags = Vec::new();
-                let mut md = |s: &str| render_md(&config, &map, &dir, s, &file, line.unwrap_or(1), &mut md_diags).html;
-                let mut url = |s: &str| match (FileLinks { map: &map, dir: &dir }).resolve(s, true) {
+                let mut md = |s: &str| {
+                    render_md(
+                        &config,
+                        &map,
+                        &dir,
+                        s,
+                        &file,
+                        line.unwrap_or(1),
+                        &mut md_diags,
+                    )
+                    .html
+                };
+                let mut url = |s: &str| match (FileLinks {
+                    map: &map,
+                    dir: &dir,
+                })
+                .resolve(s, true)
+                {
                     Resolved::Url(u) => Ok(u),
                     Resolved::Keep => Ok(s.to_string()),
                     Resolved::Broken(m) => Err(m),
@@ -318,10 +385,15 @@ impl Site {
         diagnostics.extend(kind_diags);
 
         // Cross-page anchors: known ids and heading texts per page path.
-        let mut anchors_by_path: HashMap<&str, (HashSet<&str>, HashMap<String, &str>)> = HashMap::new();
+        let mut anchors_by_path: HashMap<&str, (HashSet<&str>, HashMap<String, &str>)> =
+            HashMap::new();
         for (p, (r, _)) in content.pages.iter().zip(&rendered) {
             let ids = r.toc.iter().map(|h| h.id.as_str()).collect();
-            let texts = r.toc.iter().map(|h| (markdown::anchor_id(&h.title), h.id.as_str())).collect();
+            let texts = r
+                .toc
+                .iter()
+                .map(|h| (markdown::anchor_id(&h.title), h.id.as_str()))
+                .collect();
             anchors_by_path.insert(p.path.as_str(), (ids, texts));
         }
         let mut bodies = Vec::with_capacity(rendered.len());
@@ -347,7 +419,10 @@ impl Site {
                             &p.file,
                             Msg::new(
                                 format!("目标页面没有标题或锚点 `#{}`", a.fragment),
-                                format!("the target page has no heading or anchor `#{}`", a.fragment),
+                                format!(
+                                    "the target page has no heading or anchor `#{}`",
+                                    a.fragment
+                                ),
                             ),
                         )
                         .at_line(a.line + p.body_line - 1),
@@ -362,14 +437,18 @@ impl Site {
             };
             let (cjk, latin) = markdown::count_words(&r.text);
             let cover = p.cover.as_ref().and_then(|c| {
-                match (FileLinks { map: &map, dir: &p.source_dir }).resolve(c, true) {
+                match (FileLinks {
+                    map: &map,
+                    dir: &p.source_dir,
+                })
+                .resolve(c, true)
+                {
                     Resolved::Url(u) => Some(u),
                     Resolved::Keep => Some(c.clone()),
                     Resolved::Broken(m) => {
-                        diagnostics.push(
-                            Diagnostic::error("cover", &p.file, m)
-                                .at_opt(crate::yaml::locate(&p.yaml.0, "cover").map(|l| l + p.yaml.1 - 1)),
-                        );
+                        diagnostics.push(Diagnostic::error("cover", &p.file, m).at_opt(
+                            crate::yaml::locate(&p.yaml.0, "cover").map(|l| l + p.yaml.1 - 1),
+                        ));
                         None
                     }
                 }
@@ -451,7 +530,10 @@ impl Site {
 
     /// The top-level columns (children of home), in navigation order.
     pub fn top_columns(&self) -> &[usize] {
-        self.column_children.first().map(Vec::as_slice).unwrap_or(&[])
+        self.column_children
+            .first()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// All pages of a column and its descendants, in the column's order.
@@ -485,53 +567,97 @@ impl Site {
         let cfg = &self.config;
         let mut claims: HashMap<String, PathBuf> = HashMap::new();
         let mut out = Vec::new();
-        let mut claim = |path: &str, source: &Path, line: Option<usize>, what: (&str, &str), strict: bool| {
-            let Some(file) = urls::output_file(cfg, path) else { return };
-            let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
-            match claims.get(&key) {
-                Some(prev) if strict || prev != source => out.push(
-                    Diagnostic::error(
-                        "duplicate-url",
-                        source,
-                        Msg::new(
-                            format!("{}的网址 `{path}` 与 {} 生成的文件重复", what.0, prev.display()),
-                            format!("the URL `{path}` of this {} is also produced by {}", what.1, prev.display()),
-                        ),
-                    )
-                    .at_opt(line)
-                    .with_hint(Msg::new(
-                        "改一个文件名，或在 front matter 中用 `slug:` 指定不同的网址",
-                        "rename one file, or give one a different `slug:`",
-                    )),
-                ),
-                Some(_) => {}
-                None => {
-                    claims.insert(key, source.to_path_buf());
+        let mut claim =
+            |path: &str, source: &Path, line: Option<usize>, what: (&str, &str), strict: bool| {
+                let Some(file) = urls::output_file(cfg, path) else {
+                    return;
+                };
+                let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
+                match claims.get(&key) {
+                    Some(prev) if strict || prev != source => out.push(
+                        Diagnostic::error(
+                            "duplicate-url",
+                            source,
+                            Msg::new(
+                                format!(
+                                    "{}的网址 `{path}` 与 {} 生成的文件重复",
+                                    what.0,
+                                    prev.display()
+                                ),
+                                format!(
+                                    "the URL `{path}` of this {} is also produced by {}",
+                                    what.1,
+                                    prev.display()
+                                ),
+                            ),
+                        )
+                        .at_opt(line)
+                        .with_hint(Msg::new(
+                            "改一个文件名，或在 front matter 中用 `slug:` 指定不同的网址",
+                            "rename one file, or give one a different `slug:`",
+                        )),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        claims.insert(key, source.to_path_buf());
+                    }
                 }
-            }
-        };
+            };
         let config_file = PathBuf::from("config.yaml");
         const FILE: (&str, &str) = ("文件", "file");
-        for name in ["rss.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"] {
+        for name in [
+            "rss.xml",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+        ] {
             claim(&urls::root_file(cfg, name), &config_file, None, FILE, false);
         }
         if cfg.search.enabled {
-            claim(&urls::search(cfg), &config_file, None, ("搜索页", "search page"), false);
+            claim(
+                &urls::search(cfg),
+                &config_file,
+                None,
+                ("搜索页", "search page"),
+                false,
+            );
         }
         for t in &self.taxonomies {
             claim(&t.path, &config_file, None, ("分类", "taxonomy"), false);
             for term in &t.terms {
                 for n in 1..=term.pages.len().div_ceil(cfg.paginate_by).max(1) {
-                    claim(&urls::paginated(&term.path, n), &config_file, None, ("分类项", "term"), false);
+                    claim(
+                        &urls::paginated(&term.path, n),
+                        &config_file,
+                        None,
+                        ("分类项", "term"),
+                        false,
+                    );
                 }
-                claim(&urls::feed(&term.path, "rss.xml"), &config_file, None, FILE, false);
+                claim(
+                    &urls::feed(&term.path, "rss.xml"),
+                    &config_file,
+                    None,
+                    FILE,
+                    false,
+                );
             }
         }
         for (ci, c) in self.columns.iter().enumerate() {
-            let src = c.file.clone().unwrap_or_else(|| Path::new("content").join(&c.dir));
+            let src = c
+                .file
+                .clone()
+                .unwrap_or_else(|| Path::new("content").join(&c.dir));
             let n = self.pages_under(ci).len().div_ceil(c.paginate_by).max(1);
             for k in 1..=n {
-                claim(&urls::paginated(&c.path, k), &src, None, ("栏目", "column"), false);
+                claim(
+                    &urls::paginated(&c.path, k),
+                    &src,
+                    None,
+                    ("栏目", "column"),
+                    false,
+                );
             }
             if ci != 0 {
                 claim(&urls::feed(&c.path, "rss.xml"), &src, None, FILE, false);
@@ -542,7 +668,13 @@ impl Site {
             claim(&p.path, &p.file, None, ("页面", "page"), false);
         }
         for a in &self.assets {
-            claim(&a.path, &Path::new("content").join(&a.source), None, FILE, true);
+            claim(
+                &a.path,
+                &Path::new("content").join(&a.source),
+                None,
+                FILE,
+                true,
+            );
         }
         for p in &self.pages {
             for (a, line) in &p.aliases {
@@ -559,7 +691,10 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     match by {
         SortBy::Date => list.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a], &pages[*b]);
-            pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.path.cmp(&pb.path))
+            pb.date
+                .cmp(&pa.date)
+                .then_with(|| pa.title.cmp(&pb.title))
+                .then_with(|| pa.path.cmp(&pb.path))
         }),
         SortBy::Weight => list.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a], &pages[*b]);
@@ -583,14 +718,20 @@ type TermGroup = (BTreeMap<String, Vec<usize>>, Vec<usize>);
 /// Groups pages by term. Terms that differ only by case, width or spaces are
 /// merged (with a warning naming the files); distinct terms whose slugs
 /// collide get a stable suffix made from the term itself.
-fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -> (Vec<Taxonomy>, PageTerms) {
+fn build_taxonomies(
+    cfg: &Config,
+    pages: &[Page],
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Taxonomy>, PageTerms) {
     let mut page_terms: PageTerms = vec![BTreeMap::new(); pages.len()];
     let mut out = Vec::new();
     for name in &cfg.taxonomies {
         // key -> (spelling -> pages using it, all pages with the term)
         let mut groups: BTreeMap<String, TermGroup> = BTreeMap::new();
         for (i, p) in pages.iter().enumerate() {
-            let Some(terms) = p.taxonomies.get(name) else { continue };
+            let Some(terms) = p.taxonomies.get(name) else {
+                continue;
+            };
             for t in terms {
                 let key = slug::term_key(t);
                 if key.is_empty() {
@@ -621,11 +762,20 @@ fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
                         "term-variants",
                         &first.file,
                         Msg::new(
-                            format!("{name} 中的 `{name_form}` 有多种写法，已合并：{}", detail.join("、")),
-                            format!("`{name_form}` in {name} is spelt several ways and was merged: {}", detail.join(", ")),
+                            format!(
+                                "{name} 中的 `{name_form}` 有多种写法，已合并：{}",
+                                detail.join("、")
+                            ),
+                            format!(
+                                "`{name_form}` in {name} is spelt several ways and was merged: {}",
+                                detail.join(", ")
+                            ),
                         ),
                     )
-                    .with_hint(Msg::new("统一写法（全角/半角、大小写、空格）", "use one spelling (width, case, spaces)")),
+                    .with_hint(Msg::new(
+                        "统一写法（全角/半角、大小写、空格）",
+                        "use one spelling (width, case, spaces)",
+                    )),
                 );
             }
             sort_pages(&mut term_pages, pages, SortBy::Date);
@@ -648,7 +798,14 @@ fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
             if idx.len() < 2 {
                 continue;
             }
-            idx.sort_by(|a, b| terms[*b].1.pages.len().cmp(&terms[*a].1.pages.len()).then_with(|| terms[*a].0.cmp(&terms[*b].0)));
+            idx.sort_by(|a, b| {
+                terms[*b]
+                    .1
+                    .pages
+                    .len()
+                    .cmp(&terms[*a].1.pages.len())
+                    .then_with(|| terms[*a].0.cmp(&terms[*b].0))
+            });
             for &i in &idx[1..] {
                 terms[i].1.slug = format!("{s}-{}", short_hash(&terms[i].0));
             }
@@ -657,7 +814,12 @@ fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
         for t in &mut sorted {
             t.path = urls::term(cfg, name, &t.slug);
         }
-        sorted.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.slug.cmp(&b.slug)));
+        sorted.sort_by(|a, b| {
+            b.pages
+                .len()
+                .cmp(&a.pages.len())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
         for (ti, t) in sorted.iter().enumerate() {
             for &p in &t.pages {
                 page_terms[p].entry(name.clone()).or_default().push(ti);
@@ -672,11 +834,16 @@ fn build_taxonomies(cfg: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
     // Keep each page's terms in the order the editor wrote them.
     for (i, p) in pages.iter().enumerate() {
         for (tax_i, tax) in out.iter().enumerate() {
-            let Some(written) = p.taxonomies.get(&tax.name) else { continue };
+            let Some(written) = p.taxonomies.get(&tax.name) else {
+                continue;
+            };
             if let Some(list) = page_terms[i].get_mut(&tax.name) {
                 let pos = |ti: &usize| {
                     let key = slug::term_key(&out[tax_i].terms[*ti].name);
-                    written.iter().position(|w| slug::term_key(w) == key).unwrap_or(usize::MAX)
+                    written
+                        .iter()
+                        .position(|w| slug::term_key(w) == key)
+                        .unwrap_or(usize::MAX)
                 };
                 list.sort_by_key(pos);
             }
@@ -701,9 +868,15 @@ mod tests {
 
     #[test]
     fn relative_joins() {
-        assert_eq!(join_relative(Path::new("xinde"), "../shumu/a.md"), Some(PathBuf::from("shumu/a.md")));
+        assert_eq!(
+            join_relative(Path::new("xinde"), "../shumu/a.md"),
+            Some(PathBuf::from("shumu/a.md"))
+        );
         assert_eq!(join_relative(Path::new("xinde"), "../../x.md"), None);
-        assert_eq!(join_relative(Path::new(""), "a\\b.md"), Some(PathBuf::from("a/b.md")));
+        assert_eq!(
+            join_relative(Path::new(""), "a\\b.md"),
+            Some(PathBuf::from("a/b.md"))
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn pinyin_slugs() {
         assert_eq!(slugify("两学一做", SlugMode::Pinyin), "liang-xue-yi-zuo");
-        assert_eq!(slugify("2023年考研 真题", SlugMode::Pinyin), "2023-nian-kao-yan-zhen-ti");
+        assert_eq!(
+            slugify("2023年考研 真题", SlugMode::Pinyin),
+            "2023-nian-kao-yan-zhen-ti"
+        );
         assert_eq!(slugify("Hello, World!", SlugMode::Pinyin), "hello-world");
         assert_eq!(slugify("ＡＩ与党建", SlugMode::Pinyin), "ai-yu-dang-jian");
         assert_eq!(slugify("my_page-name", SlugMode::Pinyin), "my-page-name");

@@ -48,6 +48,31 @@ pub fn search(cfg: &Config) -> String {
     format!("{}search/", cfg.base_path)
 }
 
+/// Site path of an exam column's whole-bank practice page (`/x/practice/`).
+pub fn practice(column: &str) -> String {
+    format!("{column}practice/")
+}
+
+/// Site path of an exam column's question bank script (`/x/practice/bank.js`).
+pub fn bank(column: &str) -> String {
+    format!("{column}practice/bank.js")
+}
+
+/// Site path of an exam column's wrong-answer book (`/x/wrongbook/`).
+pub fn wrongbook(column: &str) -> String {
+    format!("{column}wrongbook/")
+}
+
+/// Site path of an exam column's study record page (`/x/record/`).
+pub fn record(column: &str) -> String {
+    format!("{column}record/")
+}
+
+/// Site path of the statistics page (`/dangjian/stats/`).
+pub fn stats(cfg: &Config) -> String {
+    format!("{}stats/", cfg.base_path)
+}
+
 /// Site path of a feed file next to a list (`/x/rss.xml`).
 pub fn feed(list: &str, file: &str) -> String {
     format!("{list}{file}")
@@ -115,7 +140,11 @@ mod tests {
     use std::path::Path;
 
     fn cfg() -> Config {
-        Config::parse("title: t\nbase_url: https://www.example.edu.cn/dangjian/\n", Path::new("c")).unwrap()
+        Config::parse(
+            "title: t\nbase_url: https://www.example.edu.cn/dangjian/\n",
+            Path::new("c"),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -123,18 +152,33 @@ mod tests {
         let c = cfg();
         assert_eq!(home(&c), "/dangjian/");
         assert_eq!(paginated("/dangjian/x/", 2), "/dangjian/x/page/2/");
-        assert_eq!(output_file(&c, "/dangjian/x/").unwrap(), Path::new("x/index.html"));
-        assert_eq!(output_file(&c, "/dangjian/rss.xml").unwrap(), Path::new("rss.xml"));
+        assert_eq!(
+            output_file(&c, "/dangjian/x/").unwrap(),
+            Path::new("x/index.html")
+        );
+        assert_eq!(
+            output_file(&c, "/dangjian/rss.xml").unwrap(),
+            Path::new("rss.xml")
+        );
         assert_eq!(output_file(&c, "/other/"), None);
         assert_eq!(href("/dangjian/学习/"), "/dangjian/%E5%AD%A6%E4%B9%A0/");
-        assert_eq!(permalink(&c, "/dangjian/a/"), "https://www.example.edu.cn/dangjian/a/");
+        assert_eq!(
+            permalink(&c, "/dangjian/a/"),
+            "https://www.example.edu.cn/dangjian/a/"
+        );
     }
 
     #[test]
     fn aliases() {
         let c = cfg();
-        assert_eq!(alias(&c, "old/news/1.html").unwrap(), "/dangjian/old/news/1.html");
-        assert_eq!(alias(&c, "/旧栏目/某文章").unwrap(), "/dangjian/旧栏目/某文章/");
+        assert_eq!(
+            alias(&c, "old/news/1.html").unwrap(),
+            "/dangjian/old/news/1.html"
+        );
+        assert_eq!(
+            alias(&c, "/旧栏目/某文章").unwrap(),
+            "/dangjian/旧栏目/某文章/"
+        );
         assert_eq!(alias(&c, "/dangjian/a/").unwrap(), "/dangjian/a/");
         assert_eq!(alias(&c, "../etc/passwd"), None);
     }

@@ -547,7 +547,11 @@ fn exam_sheet() {
 
     // The column lists the sheet with its figures and holds the wrong-answer book.
     let list = html(&out, "zhenti/index.html");
-    let card = all(&list, "[data-kind=exam]").iter().map(text_of).find(|t| t.contains("党章")).unwrap();
+    let card = all(&list, "[data-kind=exam]")
+        .iter()
+        .map(text_of)
+        .find(|t| t.contains("党章"))
+        .unwrap();
     assert!(
         card.contains("党章知识自测") && card.contains("4 题") && card.contains("15 分钟"),
         "{card}"

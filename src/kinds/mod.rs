@@ -18,6 +18,7 @@ use crate::error::{Diagnostic, Msg};
 use crate::frontmatter::{Kind, PageFront, Parsed};
 use crate::i18n::Lang;
 
+pub mod bank;
 pub mod book;
 pub mod exam;
 pub mod isbn;

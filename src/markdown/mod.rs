@@ -3,6 +3,7 @@
 //! contents, link rewriting, summaries and reading time.
 
 pub mod cjk;
+pub mod shortcodes;
 
 use std::ops::Range;
 
@@ -38,6 +39,12 @@ pub enum Resolved {
 pub trait LinkResolver {
     /// `dest` is the target as written, never a bare `#fragment`.
     fn resolve(&self, dest: &str, is_image: bool) -> Resolved;
+
+    /// Pixel size of a local image written as `dest`, so `<img>` gets
+    /// `width`/`height` and the page does not jump while it loads.
+    fn image_size(&self, _dest: &str) -> Option<(u32, u32)> {
+        None
+    }
 }
 
 /// A link problem found while rendering, with its 1-based line in the body.
@@ -141,8 +148,9 @@ fn is_more_marker(html: &str) -> bool {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
-    let mut events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(body, parser_options(cfg)).into_offset_iter().collect();
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, parser_options(cfg))
+        .into_offset_iter()
+        .collect();
     if cfg.cjk_friendly_emphasis {
         let opts = cjk::CjkEmphasisOptions::from_parser_options(parser_options(cfg));
         events = cjk::cjk_friendly_emphasis_with_options(body, events, opts);
@@ -152,6 +160,15 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     }
     let lines = LineIndex::new(body);
     let mut out = Rendered::default();
+    // Shortcodes (`{{< video … >}}`): HTML events they make pass even when raw HTML is escaped.
+    let (mut events, generated) = shortcodes::expand(
+        body,
+        events,
+        cfg,
+        links,
+        &|o| lines.line(o),
+        &mut out.problems,
+    );
 
     // Pass 1: heading ids and the table of contents, so in-page `#标题` links
     // resolve whichever comes first.
@@ -173,7 +190,11 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
             let title = text.trim().to_string();
             let base = explicit.clone().unwrap_or_else(|| {
                 let a = anchor_id(&title);
-                if a.is_empty() { "section".to_string() } else { a }
+                if a.is_empty() {
+                    "section".to_string()
+                } else {
+                    a
+                }
             });
             let mut unique = base.clone();
             let mut n = 1;
@@ -200,11 +221,12 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
         if used_ids.iter().any(|id| id == frag) {
             return Some(frag.to_string());
         }
-        used_ids
-            .iter()
-            .find(|id| **id == key)
-            .cloned()
-            .or_else(|| heading_text_to_id.iter().find(|(t, _)| *t == key).map(|(_, id)| id.clone()))
+        used_ids.iter().find(|id| **id == key).cloned().or_else(|| {
+            heading_text_to_id
+                .iter()
+                .find(|(t, _)| *t == key)
+                .map(|(_, id)| id.clone())
+        })
     };
 
     // Pass 2: links, images, raw HTML, the summary marker, plain text.
@@ -222,13 +244,15 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
         }
         lead.push_str(t);
     };
-    let mut image_alt: Option<(String, String, String)> = None; // (src, title, alt so far)
+    let mut image_alt: Option<PendingImage> = None;
     for (ev, range) in events {
-        if let Some((_, _, alt)) = &mut image_alt {
+        if let Some((_, _, alt, _)) = &mut image_alt {
             match ev {
                 Event::End(TagEnd::Image) => {
-                    let (src, title, alt) = image_alt.take().unwrap_or_default();
-                    html_events.push(Event::InlineHtml(CowStr::from(image_html(&src, &title, &alt))));
+                    let (src, title, alt, size) = image_alt.take().unwrap_or_default();
+                    html_events.push(Event::InlineHtml(CowStr::from(image_html(
+                        &src, &title, &alt, size,
+                    ))));
                 }
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                 _ => {}
@@ -241,7 +265,9 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                     summary_at = Some(html_events.len());
                 }
             }
-            Event::Html(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
+            Event::Html(h) if !cfg.unsafe_html && !generated.contains(&range.start) => {
+                html_events.push(Event::Text(h))
+            }
             Event::InlineHtml(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
             Event::Start(Tag::Link {
                 link_type,
@@ -249,7 +275,14 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 title,
                 id,
             }) => {
-                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut out, lines.line(range.start));
+                let dest = rewrite(
+                    &dest_url,
+                    false,
+                    links,
+                    &local_anchor,
+                    &mut out,
+                    lines.line(range.start),
+                );
                 html_events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: CowStr::from(dest),
@@ -257,9 +290,19 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                     id,
                 }));
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
-                let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, lines.line(range.start));
-                image_alt = Some((src, title.to_string(), String::new()));
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let size = links.image_size(&dest_url);
+                let src = rewrite(
+                    &dest_url,
+                    true,
+                    links,
+                    &local_anchor,
+                    &mut out,
+                    lines.line(range.start),
+                );
+                image_alt = Some((src, title.to_string(), String::new(), size));
             }
             // Task list checkboxes get an accessible name (done / not done).
             Event::TaskListMarker(done) => {
@@ -305,7 +348,9 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 out.lead.push('\n');
                 html_events.push(ev);
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => {
                 out.text.push('\n');
                 html_events.push(ev);
             }
@@ -322,6 +367,9 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     out.html = html;
     out
 }
+
+/// An image being read: (src, title, alt text so far, pixel size).
+type PendingImage = (String, String, String, Option<(u32, u32)>);
 
 fn heading_level(l: HeadingLevel) -> u8 {
     match l {
@@ -382,12 +430,15 @@ fn rewrite(
     }
 }
 
-fn image_html(src: &str, title: &str, alt: &str) -> String {
+fn image_html(src: &str, title: &str, alt: &str, size: Option<(u32, u32)>) -> String {
     let mut s = format!(
         "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\"",
         escape_attr(src),
         escape_attr(alt)
     );
+    if let Some((w, h)) = size {
+        s.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+    }
     if !title.is_empty() {
         s.push_str(&format!(" title=\"{}\"", escape_attr(title)));
     }
@@ -504,7 +555,11 @@ mod tests {
     fn cjk_soft_breaks_and_emphasis() {
         let r = md("学习\n教育，**“两学一做”**学习\nand more\ntext\n");
         assert!(r.html.contains("学习教育"), "{}", r.html);
-        assert!(r.html.contains("<strong>“两学一做”</strong>学习"), "{}", r.html);
+        assert!(
+            r.html.contains("<strong>“两学一做”</strong>学习"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("more\ntext"), "{}", r.html);
     }
 
@@ -514,7 +569,11 @@ mod tests {
             unsafe_html: false,
             ..MarkdownConfig::default()
         };
-        let r = render("<script>alert(1)</script>\n\n文字<b>粗</b>\n", &cfg, &NoLinks);
+        let r = render(
+            "<script>alert(1)</script>\n\n文字<b>粗</b>\n",
+            &cfg,
+            &NoLinks,
+        );
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<b>"));
@@ -530,21 +589,34 @@ mod tests {
     #[test]
     fn task_list_checkboxes_have_labels() {
         let r = md("- [x] 学习党章\n- [ ] 写心得\n");
-        assert!(r.html.contains("<input type=\"checkbox\" disabled checked aria-label=\"已完成\">"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<input type=\"checkbox\" disabled checked aria-label=\"已完成\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("aria-label=\"未完成\""), "{}", r.html);
     }
 
     #[test]
     fn images_are_lazy() {
         let r = md("![李晓红在社区](photo.png \"t\")\n");
-        assert!(r.html.contains("<img src=\"photo.png\" alt=\"李晓红在社区\" loading=\"lazy\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<img src=\"photo.png\" alt=\"李晓红在社区\" loading=\"lazy\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn reading_time_counts_cjk() {
         assert_eq!(reading_time(&"字".repeat(800)), 2);
         assert_eq!(reading_time(&"word ".repeat(200)), 1);
-        assert_eq!(reading_time(&format!("{}{}", "字".repeat(400), "word ".repeat(200))), 2);
+        assert_eq!(
+            reading_time(&format!("{}{}", "字".repeat(400), "word ".repeat(200))),
+            2
+        );
         assert_eq!(count_words("中文，English words 123"), (2, 3));
     }
 

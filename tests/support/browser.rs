@@ -18,7 +18,11 @@ use tungstenite::{Message, WebSocket};
 
 /// Finds Chromium, or explains why the test is skipped (panics under CI).
 pub fn chromium() -> Option<PathBuf> {
-    for c in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] {
+    for c in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
         if Path::new(c).exists() {
             return Some(PathBuf::from(c));
         }
@@ -27,7 +31,9 @@ pub fn chromium() -> Option<PathBuf> {
         panic!("CI=true but no Chromium found: .ci/run must install Debian's `chromium`");
     }
     eprintln!("\n==================== SKIPPED: browser test ====================");
-    eprintln!("No Chromium found (/usr/bin/chromium). Install it with `apt-get install -y chromium`.");
+    eprintln!(
+        "No Chromium found (/usr/bin/chromium). Install it with `apt-get install -y chromium`."
+    );
     eprintln!("================================================================\n");
     None
 }
@@ -53,7 +59,11 @@ impl Drop for Browser {
 
 fn http_get(port: u16, path: &str, method: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect devtools");
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n").expect("write");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"
+    )
+    .expect("write");
     // Read the headers, then exactly Content-Length bytes (DevTools keeps the connection open).
     let mut r = BufReader::new(s);
     let mut len = 0usize;
@@ -108,7 +118,9 @@ impl Browser {
                 }
             }
         });
-        let browser_ws = rx.recv_timeout(Duration::from_secs(30)).expect("chromium did not start its DevTools server");
+        let browser_ws = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("chromium did not start its DevTools server");
         let port: u16 = browser_ws
             .trim_start_matches("ws://127.0.0.1:")
             .split('/')
@@ -117,7 +129,10 @@ impl Browser {
             .expect("devtools port");
         let body = http_get(port, "/json/new?about:blank", "PUT");
         let target: Value = serde_json::from_str(&body).expect("json/new answer");
-        let url = target["webSocketDebuggerUrl"].as_str().expect("page websocket").to_string();
+        let url = target["webSocketDebuggerUrl"]
+            .as_str()
+            .expect("page websocket")
+            .to_string();
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect ws");
         let (ws, _) = tungstenite::client(url.as_str(), stream).expect("websocket handshake");
         let mut b = Browser {
@@ -149,7 +164,8 @@ impl Browser {
                 self.console.push(args.join(" "));
             }
             Some("Runtime.exceptionThrown") => {
-                self.console.push(format!("EXCEPTION {}", v["params"]["exceptionDetails"]));
+                self.console
+                    .push(format!("EXCEPTION {}", v["params"]["exceptionDetails"]));
             }
             _ => {}
         }
@@ -190,7 +206,10 @@ impl Browser {
     /// Navigates and waits until the document has loaded.
     pub fn goto(&mut self, url: &str) {
         self.call("Page.navigate", json!({"url": url}));
-        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", 20);
+        self.wait_for(
+            "document.readyState === 'complete' && location.href !== 'about:blank'",
+            20,
+        );
     }
 
     /// Polls `js` until it is truthy; panics with the last value after `secs`.
@@ -209,7 +228,10 @@ impl Browser {
                 return v;
             }
             if Instant::now() > end {
-                panic!("timed out waiting for `{js}` (last value {v}); console: {:?}", self.console);
+                panic!(
+                    "timed out waiting for `{js}` (last value {v}); console: {:?}",
+                    self.console
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -242,7 +264,10 @@ impl Browser {
 
     /// Drains pending events (requests made after the last command).
     pub fn settle(&mut self, millis: u64) {
-        let _ = self.ws.get_mut().set_read_timeout(Some(Duration::from_millis(millis)));
+        let _ = self
+            .ws
+            .get_mut()
+            .set_read_timeout(Some(Duration::from_millis(millis)));
         while let Ok(Message::Text(t)) = self.ws.read() {
             if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
                 self.handle_event(&v);
@@ -263,7 +288,12 @@ pub fn serve_dir(dir: &Path, mount: &str) -> String {
     let mount = mount.to_string();
     std::thread::spawn(move || {
         for req in server.incoming_requests() {
-            let url = req.url().split(['?', '#']).next().unwrap_or("/").to_string();
+            let url = req
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .to_string();
             let decoded = percent_decode(&url);
             let Some(rel) = decoded.strip_prefix(&mount) else {
                 let _ = req.respond(tiny_http::Response::empty(404));
