@@ -161,6 +161,8 @@ struct Renderer<'a> {
     tpl: &'a Templates,
     sink: &'a dyn Sink,
     summaries: Vec<Value>,
+    /// Theme strings, built once (not per page).
+    strings: std::collections::BTreeMap<String, String>,
 }
 
 fn term_refs<'a>(site: &'a Site, page: usize, tax: &str) -> Vec<TermRef<'a>> {
@@ -234,6 +236,11 @@ fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
 }
 
 impl Renderer<'_> {
+    /// Human title of a taxonomy, from the cached theme strings.
+    fn tax_title(&self, name: &str) -> String {
+        self.strings.get(name).cloned().unwrap_or_else(|| name.to_string())
+    }
+
     fn write(&self, path: &str, bytes: &[u8], source: &Path) -> Result<(), Diagnostic> {
         let rel = urls::output_file(&self.site.config, path).ok_or_else(|| {
             Diagnostic::error(
@@ -305,7 +312,7 @@ impl Renderer<'_> {
             let col = &self.site.columns[c];
             chain.push(Link {
                 title: if c == 0 {
-                    crate::i18n::strings(self.site.config.lang, &self.site.config.i18n_overrides())
+                    self.strings
                         .get("home")
                         .cloned()
                         .unwrap_or_default()
@@ -374,7 +381,7 @@ impl Renderer<'_> {
             permalink: urls::permalink(&site.config, &c.path),
             kind: c.kind,
             content: &site.column_bodies[ci],
-            page_count: site.pages_under(ci).len(),
+            page_count: site.under(ci).len(),
             children: site.column_children[ci]
                 .iter()
                 .map(|&k| ColumnLink {
@@ -382,7 +389,7 @@ impl Renderer<'_> {
                     url: urls::href(&site.columns[k].path),
                     description: site.columns[k].description.clone(),
                     kind: site.columns[k].kind,
-                    page_count: site.pages_under(k).len(),
+                    page_count: site.under(k).len(),
                 })
                 .collect(),
             extra: &c.extra,
@@ -423,14 +430,14 @@ impl Renderer<'_> {
     /// Jobs for one column's list pages.
     fn column_pages(&self, ci: usize) -> Vec<(usize, usize)> {
         let per = self.site.columns[ci].paginate_by;
-        let n = self.site.pages_under(ci).len().div_ceil(per).max(1);
+        let n = self.site.under(ci).len().div_ceil(per).max(1);
         (1..=n).map(|k| (ci, k)).collect()
     }
 
     fn column(&self, ci: usize, n: usize) -> Result<(), Diagnostic> {
         let site = self.site;
         let c = &site.columns[ci];
-        let items = site.pages_under(ci);
+        let items = site.under(ci);
         let chunks = paginate(&items, c.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&c.path, n);
@@ -475,7 +482,7 @@ impl Renderer<'_> {
             .top_columns()
             .iter()
             .map(|&ci| {
-                let all = site.pages_under(ci);
+                let all = site.under(ci);
                 Section {
                     column: ColumnLink {
                         title: site.columns[ci].title.clone(),
@@ -535,9 +542,8 @@ impl Renderer<'_> {
     }
 
     fn taxonomy(&self, ti: usize) -> Result<(), Diagnostic> {
-        let cfg = &self.site.config;
         let t = &self.site.taxonomies[ti];
-        let title = taxonomy_title(cfg, &t.name);
+        let title = self.tax_title(&t.name);
         #[derive(Serialize)]
         struct Tax<'a> {
             name: &'a str,
@@ -583,7 +589,7 @@ impl Renderer<'_> {
         let chunks = paginate(&term.pages, cfg.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&term.path, n);
-        let title = taxonomy_title(cfg, &t.name);
+        let title = self.tax_title(&t.name);
         #[derive(Serialize)]
         struct TermCtx<'a> {
             name: &'a str,
@@ -659,7 +665,7 @@ impl Renderer<'_> {
         let crumbs = vec![
             self.crumbs_for_column(0).remove(0),
             Link {
-                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())
+                title: self.strings
                     .get("search")
                     .cloned()
                     .unwrap_or_default(),
@@ -676,14 +682,13 @@ impl Renderer<'_> {
     fn exam_tools(&self, ci: usize) -> Vec<Result<(), Diagnostic>> {
         use crate::kinds::bank;
         let site = self.site;
-        let cfg = &site.config;
         let c = &site.columns[ci];
         let source = c
             .file
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&c.dir));
         let data = bank::bank(site, ci);
-        let strings = crate::i18n::strings(cfg.lang, &cfg.i18n_overrides());
+        let strings = &self.strings;
         let mut out = vec![self.write(
             &urls::bank(&c.path),
             bank::script(&data).as_bytes(),
@@ -741,7 +746,7 @@ impl Renderer<'_> {
         let crumbs = vec![
             self.crumbs_for_column(0).remove(0),
             Link {
-                title: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides())
+                title: self.strings
                     .get("stats")
                     .cloned()
                     .unwrap_or_default(),
@@ -781,6 +786,7 @@ pub fn render_site(
         tpl,
         sink,
         summaries,
+        strings: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()),
     };
     let errors: std::cell::RefCell<Vec<Diagnostic>> = Default::default();
     let collect = |res: Vec<Result<(), Diagnostic>>| {

@@ -17,7 +17,9 @@
 //! shard) that the browser fetches on demand, and document records in chunks
 //! of [`DOC_CHUNK`] fetched only for the results shown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::fmt::Write;
 
 use pinyin::ToPinyin;
@@ -116,8 +118,71 @@ pub fn runs(text: &str) -> Vec<(bool, String)> {
     out
 }
 
+/// Calls `f` with every token of already [`normalize`]d text, as slices of
+/// it (no allocation per token): the hot loop of indexing.
+pub fn for_each_token<'t>(norm: &'t str, unigrams: bool, f: &mut dyn FnMut(&'t str)) {
+    let mut starts: Vec<usize> = Vec::new(); // char offsets of the current CJK run
+    let mut run: Option<(usize, bool)> = None; // (start, is CJK)
+    let flush = |run: Option<(usize, bool)>, end: usize, starts: &mut Vec<usize>, f: &mut dyn FnMut(&'t str)| {
+        let Some((start, cjk)) = run else { return };
+        if cjk {
+            let n = starts.len();
+            if n == 1 || unigrams {
+                for k in 0..n {
+                    let e = if k + 1 < n { starts[k + 1] } else { end };
+                    f(&norm[starts[k]..e]);
+                }
+            }
+            for k in 0..n.saturating_sub(1) {
+                let e = if k + 2 < n { starts[k + 2] } else { end };
+                f(&norm[starts[k]..e]);
+            }
+        } else {
+            let e = norm[start..end].char_indices().nth(32).map_or(end, |(i, _)| start + i);
+            f(&norm[start..e]);
+        }
+        starts.clear();
+    };
+    for (i, c) in norm.char_indices() {
+        let class = if is_cjk_ideo(c) {
+            Some(true)
+        } else if c.is_alphanumeric() {
+            Some(false)
+        } else {
+            None
+        };
+        match (class, run) {
+            (Some(k), Some((_, cur))) if k == cur => {}
+            (Some(k), _) => {
+                flush(run, i, &mut starts, f);
+                run = Some((i, k));
+            }
+            (None, _) => {
+                flush(run, i, &mut starts, f);
+                run = None;
+            }
+        }
+        if class == Some(true) {
+            starts.push(i);
+        }
+    }
+    flush(run, norm.len(), &mut starts, f);
+}
+
 /// Tokens of `text`: CJK bigrams (and unigrams when `unigrams`), words.
 pub fn tokenize(text: &str, unigrams: bool) -> Vec<Token> {
+    let norm = normalize(text);
+    let mut out = Vec::new();
+    for_each_token(&norm, unigrams, &mut |t| {
+        let cjk = t.chars().next().is_some_and(is_cjk_ideo);
+        out.push(if cjk { Token::Cjk(t.to_string()) } else { Token::Word(t.to_string()) });
+    });
+    out
+}
+
+/// The pre-slice tokenizer, kept to check [`for_each_token`] against.
+#[cfg(test)]
+fn tokenize_reference(text: &str, unigrams: bool) -> Vec<Token> {
     let mut out = Vec::new();
     for (cjk, run) in runs(text) {
         if cjk {
@@ -203,8 +268,6 @@ fn kind_text(data: &crate::kinds::KindData, out: &mut String) {
 /// Writes the index files through `write(relative path under search/, bytes)`.
 /// Returns (bytes written, number of shards).
 pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, usize) {
-    // term -> doc -> score
-    let mut postings: HashMap<String, BTreeMap<u32, u32>> = HashMap::new();
     let cfg = &site.config;
     let on = |f: &str| cfg.search.fields.iter().any(|x| x == f);
     let excluded = |ci: usize| {
@@ -220,98 +283,137 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
         .into_iter()
         .filter(|&i| !excluded(site.pages[i].column))
         .collect();
-    let mut add = |doc: u32, text: &str, w: u32, unigrams: bool, cap: u32| {
-        for t in tokenize(text, unigrams) {
-            let e = postings
-                .entry(t.text().to_string())
-                .or_default()
-                .entry(doc)
-                .or_insert(0);
-            *e = (*e + w).min(cap.max(w));
-        }
-    };
-    let mut docs = Vec::with_capacity(order.len());
-    for (doc, &i) in order.iter().enumerate() {
-        let doc = doc as u32;
+
+    // The fields of one document: (normalized text, weight, unigrams, cap).
+    let fields_of = |i: usize| -> Vec<(String, u32, bool, u32)> {
         let p = &site.pages[i];
         let b = &site.bodies[i];
-        let col = &site.columns[p.column];
+        let mut f = Vec::new();
         if on("title") {
-            add(doc, &p.title, weight::TITLE, true, weight::TITLE);
+            f.push((normalize(&p.title), weight::TITLE, true, weight::TITLE));
             // Initials per CJK run of the title, so `lxyz` finds “两学一做” inside a longer title.
             for (cjk, run) in runs(&p.title) {
                 let py = pinyin_initials(&run);
                 if cjk && py.len() >= 2 {
-                    add(doc, &py, weight::PINYIN, false, weight::PINYIN);
+                    f.push((py, weight::PINYIN, false, weight::PINYIN));
                 }
             }
         }
         if on("tags") {
             for terms in p.taxonomies.values() {
                 for t in terms {
-                    add(doc, t, weight::TAG, true, weight::TAG);
+                    f.push((normalize(t), weight::TAG, true, weight::TAG));
                 }
             }
         }
         if on("column") {
-            add(doc, &col.title, weight::COLUMN, true, weight::COLUMN);
+            f.push((normalize(&site.columns[p.column].title), weight::COLUMN, true, weight::COLUMN));
         }
         if on("kind") {
             let mut kt = String::new();
             kind_text(&p.kind_data, &mut kt);
-            add(doc, &kt, weight::KIND, true, weight::KIND * 2);
+            f.push((normalize(&kt), weight::KIND, true, weight::KIND * 2));
         }
         if on("summary") {
-            add(doc, &b.summary, weight::SUMMARY, false, weight::SUMMARY);
+            f.push((normalize(&b.summary), weight::SUMMARY, false, weight::SUMMARY));
         }
         if on("body") {
             let body: String = b.text.chars().take(MAX_BODY_CHARS).collect();
-            add(doc, &body, weight::BODY, false, 8);
+            f.push((normalize(&body), weight::BODY, false, 8));
         }
-        let snippet: String = b
-            .text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(SNIPPET_CHARS)
-            .collect();
-        docs.push((i, snippet));
-    }
+        f
+    };
+
+    // Tokenize documents in parallel; each worker fills its own postings map
+    // (term -> [(doc, score)]) and the maps are merged. A term's score in a
+    // document is the sum over fields of min(occurrences × weight, cap).
+    type Postings = HashMap<Box<str>, Vec<(u32, u32)>>;
+    let postings: Postings = order
+        .par_iter()
+        .enumerate()
+        .fold(Postings::new, |mut acc, (doc, &i)| {
+            let fields = fields_of(i);
+            let mut doc_scores: HashMap<&str, u32> = HashMap::new();
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for (text, w, uni, cap) in &fields {
+                counts.clear();
+                for_each_token(text, *uni, &mut |t| *counts.entry(t).or_insert(0) += 1);
+                for (t, n) in counts.drain() {
+                    *doc_scores.entry(t).or_insert(0) += (n * w).min((*cap).max(*w));
+                }
+            }
+            for (t, score) in doc_scores {
+                match acc.get_mut(t) {
+                    Some(v) => v.push((doc as u32, score)),
+                    None => {
+                        acc.insert(t.into(), vec![(doc as u32, score)]);
+                    }
+                }
+            }
+            acc
+        })
+        .reduce(Postings::new, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            for (t, v) in b {
+                a.entry(t).or_default().extend(v);
+            }
+            a
+        });
+    let docs: Vec<(usize, String)> = order
+        .par_iter()
+        .map(|&i| {
+            let snippet: String = site.bodies[i]
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(SNIPPET_CHARS)
+                .collect();
+            (i, snippet)
+        })
+        .collect();
 
     // Shard count from the postings' approximate size.
-    let approx: usize = postings
-        .iter()
-        .map(|(t, d)| t.len() + 6 + d.len() * 5)
-        .sum();
+    let approx: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
     let shards = (approx / SHARD_TARGET).next_power_of_two().clamp(1, 4096);
-    let mut shard_terms: Vec<Vec<(&String, &BTreeMap<u32, u32>)>> = vec![Vec::new(); shards];
+    let mut shard_terms: Vec<Vec<(&str, &Vec<(u32, u32)>)>> = vec![Vec::new(); shards];
     for (t, d) in &postings {
         shard_terms[(fnv1a(&shard_key(t)) as usize) % shards].push((t, d));
     }
-    let mut total = 0;
-    for (k, terms) in shard_terms.iter_mut().enumerate() {
-        terms.sort_by(|a, b| a.0.cmp(b.0));
-        // {"term":[doc delta, score, doc delta, score, ...], ...}
-        let mut s = String::from("{");
-        for (n, (t, d)) in terms.iter().enumerate() {
-            if n > 0 {
-                s.push(',');
-            }
-            s.push_str(&serde_json::to_string(t).unwrap_or_default());
-            s.push_str(":[");
-            let mut prev = 0u32;
-            for (m, (doc, score)) in d.iter().enumerate() {
-                if m > 0 {
+    let files: Vec<String> = shard_terms
+        .par_iter_mut()
+        .enumerate()
+        .map(|(k, terms)| {
+            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            // {"term":[doc delta, score, doc delta, score, ...], ...}
+            let mut s = String::from("{");
+            for (n, (t, d)) in terms.iter().enumerate() {
+                if n > 0 {
                     s.push(',');
                 }
-                let _ = write!(s, "{},{}", doc - prev, score);
-                prev = *doc;
+                s.push_str(&serde_json::to_string(t).unwrap_or_default());
+                s.push_str(":[");
+                let mut sorted: Vec<(u32, u32)> = d.to_vec();
+                sorted.sort_unstable();
+                let mut prev = 0u32;
+                for (m, (doc, score)) in sorted.iter().enumerate() {
+                    if m > 0 {
+                        s.push(',');
+                    }
+                    let _ = write!(s, "{},{}", doc - prev, score);
+                    prev = *doc;
+                }
+                s.push(']');
             }
-            s.push(']');
-        }
-        s.push('}');
-        let js = format!("lanmuSearchLoad(\"s\",{k},{s});\n");
+            s.push('}');
+            format!("lanmuSearchLoad(\"s\",{k},{s});\n")
+        })
+        .collect();
+    let mut total = 0;
+    for (k, js) in files.iter().enumerate() {
         total += js.len();
         write(&format!("s/{k}.js"), js.as_bytes());
     }
@@ -380,6 +482,15 @@ mod tests {
             texts(tokenize("ＡＩ与Party", false)),
             vec!["ai", "与", "party"]
         );
+    }
+
+    #[test]
+    fn slice_tokenizer_matches_reference() {
+        for s in ["两学一做", "党史", "2023 考研 马克思主义", "ＡＩ与Party", "a", "中", "", "中文，English words 123 二十大精神", "Ａverylongwordthatgoesonandonandonforeverandever中"] {
+            for uni in [false, true] {
+                assert_eq!(tokenize(s, uni), tokenize_reference(s, uni), "{s} {uni}");
+            }
+        }
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub struct Site {
     pub column_pages: Vec<Vec<usize>>,
     /// Each column's child columns, by weight then title.
     pub column_children: Vec<Vec<usize>>,
+    /// Each column's pages including those of its descendants, in the
+    /// column's order (computed once: list pages and page counts use it).
+    pub under: Vec<Vec<usize>>,
     /// (previous, next) page in the column's order, parallel to `pages`.
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     /// For each page, per taxonomy, indices of its terms in that taxonomy.
@@ -514,12 +517,14 @@ impl Site {
             column_bodies,
             column_pages,
             column_children,
+            under: Vec::new(),
             neighbours,
             page_terms,
             taxonomies,
             assets,
             warnings: Vec::new(),
         };
+        site.under = (0..site.columns.len()).map(|ci| site.compute_under(ci)).collect();
         diagnostics.extend(site.check_url_conflicts());
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(diagnostics);
@@ -538,6 +543,15 @@ impl Site {
 
     /// All pages of a column and its descendants, in the column's order.
     pub fn pages_under(&self, ci: usize) -> Vec<usize> {
+        self.under[ci].clone()
+    }
+
+    /// Like [`Site::pages_under`], borrowed.
+    pub fn under(&self, ci: usize) -> &[usize] {
+        &self.under[ci]
+    }
+
+    fn compute_under(&self, ci: usize) -> Vec<usize> {
         let mut out = self.column_pages[ci].clone();
         let mut stack = self.column_children[ci].clone();
         let mut nested = false;
