@@ -530,8 +530,8 @@ fn aliases_produce_redirect_pages() {
     let refresh = attrs(&doc, "meta[http-equiv=refresh]", "content");
     assert_eq!(refresh.len(), 1, "no meta refresh");
     let (delay, url) = refresh[0].split_once(';').unwrap();
-    // A short delay, so readers see the notice and checkers can audit the page.
-    assert_eq!(delay.trim(), "3");
+    // Immediate: a permanent redirect for search engines; axe forbids delays.
+    assert_eq!(delay.trim(), "0");
     let url = url
         .trim()
         .strip_prefix("url=")
@@ -563,7 +563,7 @@ fn folder_aliases_and_full_url_aliases() {
     for rel in ["旧栏目/某文章/index.html", "old/page.html"] {
         let doc = html(&out, rel);
         let refresh = attrs(&doc, "meta[http-equiv=refresh]", "content");
-        assert_eq!(refresh, vec!["3; url=/dangjian/a/x/"], "{rel}");
+        assert_eq!(refresh, vec!["0; url=/dangjian/a/x/"], "{rel}");
     }
 }
 
