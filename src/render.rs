@@ -238,7 +238,10 @@ fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
 impl Renderer<'_> {
     /// Human title of a taxonomy, from the cached theme strings.
     fn tax_title(&self, name: &str) -> String {
-        self.strings.get(name).cloned().unwrap_or_else(|| name.to_string())
+        self.strings
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
     }
 
     fn write(&self, path: &str, bytes: &[u8], source: &Path) -> Result<(), Diagnostic> {
@@ -312,10 +315,7 @@ impl Renderer<'_> {
             let col = &self.site.columns[c];
             chain.push(Link {
                 title: if c == 0 {
-                    self.strings
-                        .get("home")
-                        .cloned()
-                        .unwrap_or_default()
+                    self.strings.get("home").cloned().unwrap_or_default()
                 } else {
                     col.title.clone()
                 },
@@ -438,7 +438,7 @@ impl Renderer<'_> {
         let site = self.site;
         let c = &site.columns[ci];
         let items = site.under(ci);
-        let chunks = paginate(&items, c.paginate_by);
+        let chunks = paginate(items, c.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&c.path, n);
         let source = c
@@ -460,7 +460,7 @@ impl Renderer<'_> {
         ctx.insert("column", &self.column_info(ci));
         ctx.insert(
             "paginator",
-            &self.paginator(&c.path, &items, chunk, n, chunks.len(), c.paginate_by),
+            &self.paginator(&c.path, items, chunk, n, chunks.len(), c.paginate_by),
         );
         let specific = format!("column-{}.html", c.kind.name());
         let template = self
@@ -665,10 +665,7 @@ impl Renderer<'_> {
         let crumbs = vec![
             self.crumbs_for_column(0).remove(0),
             Link {
-                title: self.strings
-                    .get("search")
-                    .cloned()
-                    .unwrap_or_default(),
+                title: self.strings.get("search").cloned().unwrap_or_default(),
                 url: urls::href(&path),
             },
         ];
@@ -746,10 +743,7 @@ impl Renderer<'_> {
         let crumbs = vec![
             self.crumbs_for_column(0).remove(0),
             Link {
-                title: self.strings
-                    .get("stats")
-                    .cloned()
-                    .unwrap_or_default(),
+                title: self.strings.get("stats").cloned().unwrap_or_default(),
                 url: urls::href(&path),
             },
         ];

@@ -123,7 +123,10 @@ pub fn runs(text: &str) -> Vec<(bool, String)> {
 pub fn for_each_token<'t>(norm: &'t str, unigrams: bool, f: &mut dyn FnMut(&'t str)) {
     let mut starts: Vec<usize> = Vec::new(); // char offsets of the current CJK run
     let mut run: Option<(usize, bool)> = None; // (start, is CJK)
-    let flush = |run: Option<(usize, bool)>, end: usize, starts: &mut Vec<usize>, f: &mut dyn FnMut(&'t str)| {
+    let flush = |run: Option<(usize, bool)>,
+                 end: usize,
+                 starts: &mut Vec<usize>,
+                 f: &mut dyn FnMut(&'t str)| {
         let Some((start, cjk)) = run else { return };
         if cjk {
             let n = starts.len();
@@ -138,7 +141,10 @@ pub fn for_each_token<'t>(norm: &'t str, unigrams: bool, f: &mut dyn FnMut(&'t s
                 f(&norm[starts[k]..e]);
             }
         } else {
-            let e = norm[start..end].char_indices().nth(32).map_or(end, |(i, _)| start + i);
+            let e = norm[start..end]
+                .char_indices()
+                .nth(32)
+                .map_or(end, |(i, _)| start + i);
             f(&norm[start..e]);
         }
         starts.clear();
@@ -175,7 +181,11 @@ pub fn tokenize(text: &str, unigrams: bool) -> Vec<Token> {
     let mut out = Vec::new();
     for_each_token(&norm, unigrams, &mut |t| {
         let cjk = t.chars().next().is_some_and(is_cjk_ideo);
-        out.push(if cjk { Token::Cjk(t.to_string()) } else { Token::Word(t.to_string()) });
+        out.push(if cjk {
+            Token::Cjk(t.to_string())
+        } else {
+            Token::Word(t.to_string())
+        });
     });
     out
 }
@@ -307,7 +317,12 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
             }
         }
         if on("column") {
-            f.push((normalize(&site.columns[p.column].title), weight::COLUMN, true, weight::COLUMN));
+            f.push((
+                normalize(&site.columns[p.column].title),
+                weight::COLUMN,
+                true,
+                weight::COLUMN,
+            ));
         }
         if on("kind") {
             let mut kt = String::new();
@@ -315,7 +330,12 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
             f.push((normalize(&kt), weight::KIND, true, weight::KIND * 2));
         }
         if on("summary") {
-            f.push((normalize(&b.summary), weight::SUMMARY, false, weight::SUMMARY));
+            f.push((
+                normalize(&b.summary),
+                weight::SUMMARY,
+                false,
+                weight::SUMMARY,
+            ));
         }
         if on("body") {
             let body: String = b.text.chars().take(MAX_BODY_CHARS).collect();
@@ -377,9 +397,12 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
         .collect();
 
     // Shard count from the postings' approximate size.
-    let approx: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
+    let approx: usize = postings
+        .iter()
+        .map(|(t, d)| t.len() + 6 + d.len() * 5)
+        .sum();
     let shards = (approx / SHARD_TARGET).next_power_of_two().clamp(1, 4096);
-    let mut shard_terms: Vec<Vec<(&str, &Vec<(u32, u32)>)>> = vec![Vec::new(); shards];
+    let mut shard_terms: Vec<Vec<ShardEntry>> = vec![Vec::new(); shards];
     for (t, d) in &postings {
         shard_terms[(fnv1a(&shard_key(t)) as usize) % shards].push((t, d));
     }
@@ -451,6 +474,9 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
     (total, shards)
 }
 
+/// A term and its postings, as grouped into a shard.
+type ShardEntry<'a> = (&'a str, &'a Vec<(u32, u32)>);
+
 /// Makes JSON safe inside a script file loaded with `<script src>`:
 /// `</script>` cannot end anything there, but U+2028/2029 were invalid in
 /// older JavaScript string literals.
@@ -486,7 +512,17 @@ mod tests {
 
     #[test]
     fn slice_tokenizer_matches_reference() {
-        for s in ["两学一做", "党史", "2023 考研 马克思主义", "ＡＩ与Party", "a", "中", "", "中文，English words 123 二十大精神", "Ａverylongwordthatgoesonandonandonforeverandever中"] {
+        for s in [
+            "两学一做",
+            "党史",
+            "2023 考研 马克思主义",
+            "ＡＩ与Party",
+            "a",
+            "中",
+            "",
+            "中文，English words 123 二十大精神",
+            "Ａverylongwordthatgoesonandonandonforeverandever中",
+        ] {
             for uni in [false, true] {
                 assert_eq!(tokenize(s, uni), tokenize_reference(s, uni), "{s} {uni}");
             }

@@ -524,7 +524,9 @@ impl Site {
             assets,
             warnings: Vec::new(),
         };
-        site.under = (0..site.columns.len()).map(|ci| site.compute_under(ci)).collect();
+        site.under = (0..site.columns.len())
+            .map(|ci| site.compute_under(ci))
+            .collect();
         diagnostics.extend(site.check_url_conflicts());
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(diagnostics);

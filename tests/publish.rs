@@ -293,10 +293,7 @@ fn relative_build_of_the_demo_site_links_only_existing_files() {
     assert!(sitemap.contains("<loc>https://www.example.edu.cn/dangjian/"));
     // The alias page's refresh target is relative too.
     let alias = std::fs::read_to_string(out.join("xianjin/2023-123.html")).unwrap();
-    assert!(
-        alias.contains("url=wang-si-qi/index.html"),
-        "{alias}"
-    );
+    assert!(alias.contains("url=wang-si-qi/index.html"), "{alias}");
 }
 
 #[test]
