@@ -153,6 +153,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("search_placeholder", "输入关键词，如：两学一做", "Keywords"),
     ("searching", "正在搜索……", "Searching…"),
     ("search_count", "找到 {n} 条结果", "{n} results"),
+    ("search_more", "显示更多结果", "More results"),
     (
         "search_error",
         "搜索索引加载失败。",

@@ -29,13 +29,13 @@ use crate::site::Site;
 use crate::slug::fold_width;
 
 /// Documents per record chunk.
-pub const DOC_CHUNK: usize = 64;
+pub const DOC_CHUNK: usize = 32;
 /// Target bytes per postings shard.
 const SHARD_TARGET: usize = 24 * 1024;
 /// Longest body text indexed per page, in characters.
 const MAX_BODY_CHARS: usize = 20_000;
 /// Characters of text kept per document for snippets.
-const SNIPPET_CHARS: usize = 400;
+const SNIPPET_CHARS: usize = 180;
 
 /// Field weights: a hit in the title outranks tags, which outrank the body.
 pub mod weight {

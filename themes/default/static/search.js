@@ -167,19 +167,14 @@
     return (start > 0 ? "…" : "") + highlight(s, words) + (start + 110 < text.length ? "…" : "");
   }
 
-  async function run(q) {
-    list.innerHTML = "";
-    if (!q.trim()) { status.textContent = ""; return; }
-    status.textContent = root.getAttribute("data-label-searching") || "…";
-    var r;
-    try { r = await search(q); } catch (e) {
-      status.textContent = root.getAttribute("data-label-error") || "Search index could not be loaded.";
-      return;
-    }
-    var top = r.hits.slice(0, 30);
+  // Results are shown ten at a time: only the document chunks of shown
+  // results are fetched, which keeps a query's download small.
+  var PAGE = 10, current = null, shown = 0;
+  async function showMore() {
+    var r = current, top = r.hits.slice(shown, shown + PAGE);
     var chunks = new Set(top.map(function (h) { return Math.floor(h[0] / r.meta.doc_chunk); }));
     await Promise.all(Array.from(chunks).map(function (c) { return load("d", c); }));
-    status.textContent = (root.getAttribute("data-label-count") || "{n}").replace("{n}", r.hits.length);
+    if (current !== r) return;
     top.forEach(function (h) {
       var rec = loaded.d[Math.floor(h[0] / r.meta.doc_chunk)][h[0] % r.meta.doc_chunk];
       var li = document.createElement("li");
@@ -187,6 +182,34 @@
         '<p class="meta">' + esc(rec[2]) + " · " + esc(rec[3]) + "</p><p>" + snippet(rec[4], r.units) + "</p>";
       list.appendChild(li);
     });
+    shown += top.length;
+    var btn = root.querySelector("[data-search-more]");
+    if (btn) btn.remove();
+    if (shown < r.hits.length) {
+      btn = document.createElement("button");
+      btn.type = "button";
+      btn.setAttribute("data-search-more", "");
+      btn.textContent = root.getAttribute("data-label-more") || "More";
+      btn.addEventListener("click", showMore);
+      list.insertAdjacentElement("afterend", btn);
+    }
+  }
+
+  async function run(q) {
+    list.innerHTML = "";
+    var old = root.querySelector("[data-search-more]");
+    if (old) old.remove();
+    current = null; shown = 0;
+    if (!q.trim()) { status.textContent = ""; return; }
+    status.textContent = root.getAttribute("data-label-searching") || "…";
+    var r;
+    try { r = await search(q); } catch (e) {
+      status.textContent = root.getAttribute("data-label-error") || "Search index could not be loaded.";
+      return;
+    }
+    current = r;
+    status.textContent = (root.getAttribute("data-label-count") || "{n}").replace("{n}", r.hits.length);
+    await showMore();
   }
 
   var params = new URLSearchParams(location.search);
