@@ -306,13 +306,26 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     let cfg = &site.config;
     let mut out = Vec::new();
     let lastmod_of = |items: &[usize]| newest(site, items).map(|d| d.rfc3339());
+    let exam_columns = crate::kinds::bank::exam_columns(site);
     for (ci, c) in site.columns.iter().enumerate() {
-        let items = site.pages_under(ci);
+        let items = site.under(ci);
+        if exam_columns.contains(&ci) {
+            // The whole-bank practice page is content readers search for; the
+            // wrong-answer book and record pages are personal and left out.
+            out.push(SitemapEntry {
+                loc: urls::permalink(cfg, &urls::practice(&c.path)),
+                lastmod: lastmod_of(items),
+            });
+        }
         out.push(SitemapEntry {
             loc: urls::permalink(cfg, &c.path),
-            lastmod: lastmod_of(&items),
+            lastmod: lastmod_of(items),
         });
     }
+    out.push(SitemapEntry {
+        loc: urls::permalink(cfg, &urls::stats(cfg)),
+        lastmod: lastmod_of(&site.pages_by_date()[..site.pages.len().min(1)]),
+    });
     for (i, p) in site.pages.iter().enumerate() {
         out.push(SitemapEntry {
             loc: urls::permalink(cfg, &p.path),
