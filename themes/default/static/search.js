@@ -43,6 +43,11 @@
   // --- segmentation (keep in step with src/search.rs) ---
   var CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}\u3005\u3007\u3021-\u3029\u3038-\u303b]/u;
   var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  // Half-width forms are not wide characters (as in src/markdown/cjk.rs).
+  function isCjk(ch) {
+    var c = ch.codePointAt(0);
+    return CJK.test(ch) && !(c >= 0xff61 && c <= 0xffdc) && !(c >= 0xffe8 && c <= 0xffee);
+  }
   function fold(s) {
     var out = "";
     for (var ch of s) {
@@ -56,7 +61,7 @@
   function runs(text) {
     var out = [], cur = "", curCjk = false;
     for (var ch of fold(text)) {
-      var cls = ALNUM.test(ch) ? CJK.test(ch) : null;
+      var cls = ALNUM.test(ch) ? isCjk(ch) : null;
       if (cls === null) { if (cur) out.push([curCjk, cur]); cur = ""; continue; }
       if (cur && cls === curCjk) { cur += ch; continue; }
       if (cur) out.push([curCjk, cur]);
@@ -73,7 +78,7 @@
   }
   function shardKey(t) {
     var first = Array.from(t)[0] || "";
-    return CJK.test(first) && ALNUM.test(first) ? t : Array.from(t).slice(0, 2).join("");
+    return isCjk(first) && ALNUM.test(first) ? t : Array.from(t).slice(0, 2).join("");
   }
   function fnv(s) {
     var h = 0x811c9dc5, bytes = new TextEncoder().encode(s);
