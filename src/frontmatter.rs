@@ -316,24 +316,21 @@ pub fn parse<T: serde::de::DeserializeOwned + Default>(
     extra_keys: &[String],
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
     let text = yaml_text.unwrap_or("");
-    let keys =
-        yaml::top_level_keys(text).map_err(|e| vec![yaml_diagnostic(file, text, yaml_line, e)])?;
+    // One parse; typed fields are read from the parsed value.
+    let doc = yaml::parse_doc(text).map_err(|e| vec![yaml_diagnostic(file, text, yaml_line, e)])?;
     let mut valid: Vec<&str> = allowed.to_vec();
     valid.extend(extra_keys.iter().map(String::as_str));
-    let mut errors: Vec<Diagnostic> = keys
+    let mut errors: Vec<Diagnostic> = doc
+        .keys()
         .iter()
-        .filter(|(k, _)| !valid.contains(&k.as_str()))
-        .map(|(k, line)| unknown_key(file, k, line + yaml_line - 1, &valid))
+        .filter(|k| !valid.contains(&k.as_str()))
+        .map(|k| unknown_key(file, k, doc.line_of(k) + yaml_line - 1, &valid))
         .collect();
-    let front: T = if text.trim().is_empty() {
-        T::default()
-    } else {
-        match yaml::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(type_error(file, text, yaml_line, e));
-                return Err(errors);
-            }
+    let front: T = match doc.to() {
+        Ok(f) => f,
+        Err(e) => {
+            errors.push(type_error(file, text, yaml_line, e));
+            return Err(errors);
         }
     };
     let mut taxonomies = BTreeMap::new();
@@ -341,7 +338,7 @@ pub fn parse<T: serde::de::DeserializeOwned + Default>(
         if allowed.contains(&key.as_str()) {
             continue;
         }
-        match yaml::field::<OneOrMany>(text, key) {
+        match doc.field::<OneOrMany>(key) {
             Ok(Some(v)) => {
                 taxonomies.insert(key.clone(), v.0);
             }

@@ -160,6 +160,89 @@ pub fn top_level_keys(text: &str) -> Result<Vec<(String, usize)>, YamlError> {
     Ok(keys)
 }
 
+/// A YAML mapping parsed once and kept with its text: fields are read from
+/// the parsed value (no second parse); only when a read fails is the text
+/// parsed again, for an error with its line.
+pub struct Doc<'t> {
+    text: &'t str,
+    value: serde_yaml::Value,
+}
+
+/// Parses front matter text into a [`Doc`]; the text must be a mapping (or empty).
+pub fn parse_doc(text: &str) -> Result<Doc<'_>, YamlError> {
+    if text.trim().is_empty() {
+        return Ok(Doc {
+            text,
+            value: serde_yaml::Value::Null,
+        });
+    }
+    let value: serde_yaml::Value = from_str(text)?;
+    match value {
+        serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null => Ok(Doc { text, value }),
+        other => Err(YamlError {
+            line: Some(1),
+            column: Some(1),
+            message: format!(
+                "expected a mapping of `key: value` lines, found {}",
+                kind_name(&other)
+            ),
+            path: None,
+        }),
+    }
+}
+
+impl Doc<'_> {
+    /// The top-level keys, in order.
+    pub fn keys(&self) -> Vec<String> {
+        let Some(map) = self.value.as_mapping() else {
+            return Vec::new();
+        };
+        map.keys()
+            .map(|k| match k {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                serde_yaml::Value::Bool(b) => b.to_string(),
+                _ => String::from("?"),
+            })
+            .collect()
+    }
+
+    /// The 1-based line of a top-level key (1 when not found).
+    pub fn line_of(&self, key: &str) -> usize {
+        locate(self.text, key).unwrap_or(1)
+    }
+
+    /// The whole mapping as `T` (`T::default()` for an empty text).
+    pub fn to<T: DeserializeOwned + Default>(&self) -> Result<T, YamlError> {
+        if self.value.is_null() {
+            return Ok(T::default());
+        }
+        serde_yaml::from_value(self.value.clone()).or_else(|e| match from_str::<T>(self.text) {
+            // The located error from the text; should the text parse after
+            // all, report the value's error (without a line).
+            Err(located) => Err(located),
+            Ok(_) => Err(convert(e, self.text)),
+        })
+    }
+
+    /// One top-level field as `T`, `None` when absent or null.
+    pub fn field<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, YamlError> {
+        let Some(v) = self.value.get(key) else {
+            return Ok(None);
+        };
+        if v.is_null() {
+            return Ok(None);
+        }
+        serde_yaml::from_value(v.clone()).map(Some).map_err(|e| {
+            let mut err = convert(e, self.text);
+            err.line = locate(self.text, key);
+            err.column = None;
+            err.path = Some(key.to_string());
+            err
+        })
+    }
+}
+
 fn kind_name(v: &serde_yaml::Value) -> &'static str {
     match v {
         serde_yaml::Value::Null => "nothing",
