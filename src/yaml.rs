@@ -217,11 +217,11 @@ impl Doc<'_> {
         if self.value.is_null() {
             return Ok(T::default());
         }
-        serde_yaml::from_value(self.value.clone()).or_else(|e| match from_str::<T>(self.text) {
+        serde_yaml::from_value(self.value.clone()).map_err(|e| match from_str::<T>(self.text) {
             // The located error from the text; should the text parse after
             // all, report the value's error (without a line).
-            Err(located) => Err(located),
-            Ok(_) => Err(convert(e, self.text)),
+            Err(located) => located,
+            Ok(_) => convert(e, self.text),
         })
     }
 
