@@ -418,7 +418,10 @@ impl Renderer<'_> {
             last: urls::href(&urls::paginated(list_path, total)),
             previous: (n > 1).then(|| urls::href(&urls::paginated(list_path, n - 1))),
             next: (n < total).then(|| urls::href(&urls::paginated(list_path, n + 1))),
+            // A window (first, last, current ± 2), not every page: a list of
+            // N pages would otherwise carry N pagers on each of its N pages.
             pagers: (1..=total)
+                .filter(|&k| k == 1 || k == total || k.abs_diff(n) <= 2)
                 .map(|k| Pager {
                     index: k,
                     url: urls::href(&urls::paginated(list_path, k)),
