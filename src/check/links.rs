@@ -38,52 +38,9 @@ impl TagInfo {
     }
 }
 
-/// Decodes the character references HTML attribute values use.
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 12);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => {
-                    if let Some(h) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                        u32::from_str_radix(h, 16).ok().and_then(char::from_u32)
-                    } else if let Some(d) = name.strip_prefix('#') {
-                        d.parse::<u32>().ok().and_then(char::from_u32)
-                    } else {
-                        None
-                    }
-                }
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+/// Decodes the character references HTML attribute values use (shared
+/// with the relative-URL rewriter).
+pub use crate::markdown::decode_entities;
 
 /// The start tags of an HTML document, skipping comments, doctype, end tags
 /// and the contents of `<script>` and `<style>`. Never fails: malformed

@@ -183,51 +183,7 @@ fn relative_url_with(
     Some(out)
 }
 
-/// Decodes the character references that can appear in attribute values.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 12);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                }
-                _ if name.starts_with('#') => {
-                    name[1..].parse::<u32>().ok().and_then(char::from_u32)
-                }
-                _ => None,
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+use crate::markdown::decode_entities;
 
 fn escape_attr(s: &str, quote: char) -> String {
     let mut out = String::with_capacity(s.len());
