@@ -406,6 +406,26 @@ pub fn load(cfg: &Config, root: &Path, drafts: bool) -> Content {
     out
 }
 
+/// Reads an already loaded page's file again, exactly as [`load`] did (the
+/// dev server's fast path for an edited page). `columns` are the columns
+/// of the site the page belongs to.
+pub fn reload_page(
+    cfg: &Config,
+    root: &Path,
+    columns: &[Column],
+    page: &Page,
+) -> Result<Page, Vec<Diagnostic>> {
+    let rel = page.file.strip_prefix("content").unwrap_or(&page.file);
+    parse_page(
+        cfg,
+        &root.join("content"),
+        rel,
+        page.bundle,
+        page.column,
+        &columns[page.column],
+    )
+}
+
 fn rel_url(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())

@@ -5,8 +5,10 @@
 //! converted to template values once and shared (cheap `Arc` clones), so list
 //! and term pages cost no more as the site grows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -156,11 +158,80 @@ pub fn taxonomy_title(cfg: &Config, name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// Lets a rebuild skip the outputs whose inputs did not change (the dev
+/// server). Every page has a revision number that changes when the page is
+/// re-read; an output's fingerprint hashes the revisions (and term counts)
+/// of the pages it shows with `epoch`, which changes whenever anything else
+/// may have changed (config, templates, columns, links). An output whose
+/// fingerprint equals the previous one is not rendered: its previous bytes
+/// stand.
+pub struct Incremental<'a> {
+    /// Fingerprints of the previous good render, by [`path_key`] of the
+    /// output's site path.
+    pub previous: &'a HashMap<u64, u64>,
+    /// Revision per page, parallel to `site.pages`.
+    pub revs: &'a [u64],
+    /// Changes whenever the previous fingerprints must not be trusted.
+    pub epoch: u64,
+    /// Render only HTML pages: static files and assets are not copied, and
+    /// feeds, sitemap and search index are left to [`render_deferred`];
+    /// the caller keeps their previous files.
+    pub pages_only: bool,
+    /// This render's fingerprints: (path key, fingerprint).
+    pub next: Mutex<Vec<(u64, u64)>>,
+    /// Outputs rendered this time: (path key, output file), so the caller
+    /// can tell which file a vanished path key was.
+    pub rendered: Mutex<Vec<(u64, String)>>,
+    /// Output files [`render_deferred`] makes, when this render made them.
+    pub deferred: Mutex<Vec<String>>,
+}
+
+impl<'a> Incremental<'a> {
+    /// A render against `previous` fingerprints.
+    pub fn new(
+        previous: &'a HashMap<u64, u64>,
+        revs: &'a [u64],
+        epoch: u64,
+        pages_only: bool,
+    ) -> Self {
+        Incremental {
+            previous,
+            revs,
+            epoch,
+            pages_only,
+            next: Mutex::default(),
+            rendered: Mutex::default(),
+            deferred: Mutex::default(),
+        }
+    }
+}
+
+/// The key fingerprints are kept under: a hash of the output's site path.
+pub fn path_key(path: &str) -> u64 {
+    fingerprint(path)
+}
+
+/// A fingerprint of `parts` (SipHash with fixed keys: stable in a process).
+fn fingerprint(parts: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
 struct Renderer<'a> {
     site: &'a Site,
     tpl: &'a Templates,
     sink: &'a dyn Sink,
-    summaries: Vec<Value>,
+    /// Page summaries as template values, made on first use and shared.
+    summaries: Vec<OnceLock<Value>>,
+    /// Skipping unchanged outputs, when rebuilding.
+    inc: Option<&'a Incremental<'a>>,
+    /// Per page: its revision and its terms' counts (what a summary shows
+    /// that can change without the page changing), when rebuilding.
+    sigs: Vec<u64>,
+    /// Per column: what its information block shows that pages can change
+    /// (page counts of it and its children), when rebuilding.
+    column_sigs: Vec<u64>,
     /// Theme strings, built once (not per page).
     strings: std::collections::BTreeMap<String, String>,
 }
@@ -236,6 +307,45 @@ fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
 }
 
 impl Renderer<'_> {
+    /// Page `i`'s summary as a template value.
+    fn summary(&self, i: usize) -> Value {
+        self.summaries[i]
+            .get_or_init(|| Value::from_serializable(&summary_of(self.site, i)))
+            .clone()
+    }
+
+    /// The output file of site path `path`, as a sink key.
+    fn key(&self, path: &str) -> Option<String> {
+        urls::output_file(&self.site.config, path).map(|p| p.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// True when rebuilding and `path`'s inputs (fingerprint of `parts`)
+    /// are those of the previous render. Records the fingerprint.
+    fn unchanged(&self, path: &str, parts: impl Hash) -> bool {
+        let Some(inc) = self.inc else {
+            return false;
+        };
+        let (k, fp) = (path_key(path), fingerprint((inc.epoch, parts)));
+        if let Ok(mut n) = inc.next.lock() {
+            n.push((k, fp));
+        }
+        if inc.previous.get(&k) == Some(&fp) {
+            return true;
+        }
+        if let (Some(key), Ok(mut r)) = (self.key(path), inc.rendered.lock()) {
+            r.push((k, key));
+        }
+        false
+    }
+
+    fn column_sig(&self, ci: usize) -> u64 {
+        self.column_sigs[ci]
+    }
+
+    fn sigs_of(&self, items: &[usize]) -> Vec<u64> {
+        items.iter().map(|&i| self.sigs[i]).collect()
+    }
+
     /// Human title of a taxonomy, from the cached theme strings.
     fn tax_title(&self, name: &str) -> String {
         self.strings
@@ -245,23 +355,7 @@ impl Renderer<'_> {
     }
 
     fn write(&self, path: &str, bytes: &[u8], source: &Path) -> Result<(), Diagnostic> {
-        let rel = urls::output_file(&self.site.config, path).ok_or_else(|| {
-            Diagnostic::error(
-                "url",
-                source,
-                Msg::new(
-                    format!("网址 `{path}` 不在站点路径下"),
-                    format!("URL `{path}` is outside the site"),
-                ),
-            )
-        })?;
-        self.sink.write(&rel, bytes).map_err(|e| {
-            Diagnostic::error(
-                "write",
-                source,
-                Msg::new(format!("写入失败：{e}"), format!("write failed: {e}")),
-            )
-        })
+        write_out(self.site, self.sink, path, bytes, source)
     }
 
     fn render_to(
@@ -333,6 +427,19 @@ impl Renderer<'_> {
         let b = &site.bodies[i];
         let col = &site.columns[p.column];
         let (prev, next) = site.neighbours[i];
+        if self.inc.is_some() {
+            let sig = |j: Option<usize>| j.map(|j| self.sigs[j]);
+            let parts = (
+                "page",
+                self.sigs[i],
+                sig(prev),
+                sig(next),
+                self.column_sig(p.column),
+            );
+            if self.unchanged(&p.path, parts) {
+                return Ok(());
+            }
+        }
         let link = |j: usize| Link {
             title: site.pages[j].title.clone(),
             url: urls::href(&site.pages[j].path),
@@ -409,7 +516,7 @@ impl Renderer<'_> {
         per: usize,
     ) -> Paginator {
         Paginator {
-            pages: chunk.iter().map(|&i| self.summaries[i].clone()).collect(),
+            pages: chunk.iter().map(|&i| self.summary(i)).collect(),
             current_index: n,
             total_pages: total,
             total_items: items.len(),
@@ -444,6 +551,18 @@ impl Renderer<'_> {
         let chunks = paginate(items, c.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&c.path, n);
+        if self.inc.is_some() {
+            let parts = (
+                "column",
+                self.column_sig(ci),
+                n,
+                chunks.len(),
+                self.sigs_of(chunk),
+            );
+            if self.unchanged(&path, parts) {
+                return Ok(());
+            }
+        }
         let source = c
             .file
             .clone()
@@ -494,11 +613,7 @@ impl Renderer<'_> {
                         kind: site.columns[ci].kind,
                         page_count: all.len(),
                     },
-                    pages: all
-                        .iter()
-                        .take(5)
-                        .map(|&i| self.summaries[i].clone())
-                        .collect(),
+                    pages: all.iter().take(5).map(|&i| self.summary(i)).collect(),
                 }
             })
             .collect();
@@ -506,7 +621,7 @@ impl Renderer<'_> {
             .pages_by_date()
             .into_iter()
             .take(10)
-            .map(|i| self.summaries[i].clone())
+            .map(|i| self.summary(i))
             .collect();
         let source = home
             .file
@@ -519,7 +634,7 @@ impl Renderer<'_> {
         ctx.insert("popular_terms", &self.popular_terms(20));
         let own: Vec<Value> = site.column_pages[0]
             .iter()
-            .map(|&i| self.summaries[i].clone())
+            .map(|&i| self.summary(i))
             .collect();
         ctx.insert("home_pages", &own);
         self.render_to("index.html", &ctx, &home.path, &source)
@@ -546,6 +661,16 @@ impl Renderer<'_> {
 
     fn taxonomy(&self, ti: usize) -> Result<(), Diagnostic> {
         let t = &self.site.taxonomies[ti];
+        if self.inc.is_some() {
+            let terms: Vec<(&str, &str, usize)> = t
+                .terms
+                .iter()
+                .map(|x| (x.name.as_str(), x.path.as_str(), x.pages.len()))
+                .collect();
+            if self.unchanged(&t.path, ("taxonomy", terms)) {
+                return Ok(());
+            }
+        }
         let title = self.tax_title(&t.name);
         #[derive(Serialize)]
         struct Tax<'a> {
@@ -592,6 +717,21 @@ impl Renderer<'_> {
         let chunks = paginate(&term.pages, cfg.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&term.path, n);
+        if self.inc.is_some() {
+            let parts = (
+                "term",
+                &t.path,
+                &term.name,
+                &term.path,
+                term.pages.len(),
+                n,
+                chunks.len(),
+                self.sigs_of(chunk),
+            );
+            if self.unchanged(&path, parts) {
+                return Ok(());
+            }
+        }
         let title = self.tax_title(&t.name);
         #[derive(Serialize)]
         struct TermCtx<'a> {
@@ -687,6 +827,12 @@ impl Renderer<'_> {
             .file
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&c.dir));
+        if self.inc.is_some() {
+            let parts = ("exam", self.column_sig(ci), self.sigs_of(site.under(ci)));
+            if self.unchanged(&urls::bank(&c.path), parts) {
+                return Vec::new();
+            }
+        }
         let data = bank::bank(site, ci);
         let strings = &self.strings;
         let mut out = vec![self.write(
@@ -738,6 +884,9 @@ impl Renderer<'_> {
         let cfg = &self.site.config;
         let path = urls::stats(cfg);
         let source = Path::new("config.yaml");
+        if self.unchanged(&path, ("stats", &self.sigs, &self.column_sigs)) {
+            return Ok(());
+        }
         if let Some(d) =
             crate::kinds::bank::conflict(self.site, &path, ("统计页", "statistics page"), source)
         {
@@ -756,6 +905,9 @@ impl Renderer<'_> {
     }
 
     fn alias(&self, from: &str, to: &str, source: &Path) -> Result<(), Diagnostic> {
+        if self.unchanged(from, ("alias", to)) {
+            return Ok(());
+        }
         let mut ctx = self.base_context(from, Vec::new(), Vec::new());
         ctx.insert("target", &urls::href(to));
         ctx.insert("target_permalink", &urls::permalink(&self.site.config, to));
@@ -771,20 +923,132 @@ pub fn render_site(
     paths: &Paths,
     sink: &dyn Sink,
 ) -> Result<Stats, Vec<Diagnostic>> {
+    render_with(site, tpl, paths, sink, None)
+}
+
+/// Writes `bytes` as the output file of site path `path`.
+fn write_out(
+    site: &Site,
+    sink: &dyn Sink,
+    path: &str,
+    bytes: &[u8],
+    source: &Path,
+) -> Result<(), Diagnostic> {
+    let rel = urls::output_file(&site.config, path).ok_or_else(|| {
+        Diagnostic::error(
+            "url",
+            source,
+            Msg::new(
+                format!("网址 `{path}` 不在站点路径下"),
+                format!("URL `{path}` is outside the site"),
+            ),
+        )
+    })?;
+    sink.write(&rel, bytes).map_err(|e| {
+        Diagnostic::error(
+            "write",
+            source,
+            Msg::new(format!("写入失败：{e}"), format!("write failed: {e}")),
+        )
+    })
+}
+
+/// The machine-read files: feeds, sitemap, robots.txt and the search index.
+/// A page-only rebuild ([`Incremental::pages_only`]) leaves them to this
+/// call, made after the changed pages are served. Returns the output files
+/// written.
+pub fn render_deferred(site: &Site, sink: &dyn Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let (results, keys) = write_deferred(site, sink);
+    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        Ok(keys)
+    } else {
+        Err(errors)
+    }
+}
+
+fn write_deferred(site: &Site, sink: &dyn Sink) -> (Vec<Result<(), Diagnostic>>, Vec<String>) {
+    let cfg = &site.config;
+    let keys = Mutex::new(Vec::new());
+    let write = |path: &str, bytes: &[u8]| {
+        if let (Some(rel), Ok(mut k)) = (urls::output_file(cfg, path), keys.lock()) {
+            k.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        write_out(site, sink, path, bytes, Path::new("config.yaml"))
+    };
+    let timer = crate::pipeline::PhaseTimer::new();
+    let mut results = feeds::write_all(site, &write);
+    timer.mark("feeds and sitemap");
+    if cfg.search.enabled {
+        let search_dir = urls::search(cfg);
+        let failed = Mutex::new(Vec::new());
+        crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
+            let res = write(&format!("{search_dir}{rel}"), bytes);
+            let ok = res.is_ok();
+            if let Ok(mut f) = failed.lock() {
+                f.push(res);
+            }
+            ok
+        });
+        results.extend(failed.into_inner().unwrap_or_default());
+        timer.mark("search index");
+    }
+    (results, keys.into_inner().unwrap_or_default())
+}
+
+/// Like [`render_site`], skipping the outputs `inc` finds unchanged (and,
+/// when [`Incremental::pages_only`], the copies and deferred files).
+pub fn render_with(
+    site: &Site,
+    tpl: &mut Templates,
+    paths: &Paths,
+    sink: &dyn Sink,
+    inc: Option<&Incremental>,
+) -> Result<Stats, Vec<Diagnostic>> {
     let cfg = &site.config;
     set_globals(site, tpl);
     let tpl: &Templates = tpl;
-    let summaries: Vec<Value> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| Value::from_serializable(&summary_of(site, i)))
-        .collect();
+    let (sigs, column_sigs): (Vec<u64>, Vec<u64>) = match inc {
+        Some(inc) => (
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|j| {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    inc.revs.get(j).hash(&mut h);
+                    for (tax, list) in &site.page_terms[j] {
+                        if let Some(t) = site.taxonomies.iter().find(|t| &t.name == tax) {
+                            for &k in list {
+                                t.terms[k].path.hash(&mut h);
+                                t.terms[k].pages.len().hash(&mut h);
+                            }
+                        }
+                    }
+                    h.finish()
+                })
+                .collect(),
+            (0..site.columns.len())
+                .map(|ci| {
+                    let children: Vec<usize> = site.column_children[ci]
+                        .iter()
+                        .map(|&k| site.under(k).len())
+                        .collect();
+                    fingerprint((site.under(ci).len(), children))
+                })
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
     let r = Renderer {
         site,
         tpl,
         sink,
-        summaries,
+        summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        inc,
+        sigs,
+        column_sigs,
         strings: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()),
     };
+    let pages_only = inc.is_some_and(|i| i.pages_only);
     let errors: std::cell::RefCell<Vec<Diagnostic>> = Default::default();
     let collect = |res: Vec<Result<(), Diagnostic>>| {
         let mut errors = errors.borrow_mut();
@@ -851,24 +1115,16 @@ pub fn render_site(
             .collect(),
     );
     timer.mark("render lists, terms, aliases");
-    collect(feeds::write_all(site, &|path: &str, bytes: &[u8]| {
-        r.write(path, bytes, Path::new("config.yaml"))
-    }));
-    timer.mark("feeds and sitemap");
+    if !pages_only {
+        let (results, keys) = write_deferred(site, sink);
+        collect(results);
+        if let Some(inc) = inc
+            && let Ok(mut d) = inc.deferred.lock()
+        {
+            d.extend(keys);
+        }
+    }
     if cfg.search.enabled {
-        let search_dir = urls::search(cfg);
-        let failed = std::cell::RefCell::new(Vec::new());
-        crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
-            let res = r.write(
-                &format!("{search_dir}{rel}"),
-                bytes,
-                Path::new("config.yaml"),
-            );
-            let ok = res.is_ok();
-            failed.borrow_mut().push(res);
-            ok
-        });
-        collect(failed.into_inner());
         collect(vec![r.search_page()]);
     }
     // Exam practice tools per exam column, and the statistics page.
@@ -878,7 +1134,7 @@ pub fn render_site(
     }
     collect(vec![r.stats_page()]);
 
-    timer.mark("search index");
+    timer.mark("exam tools and statistics");
     // Static files: theme first, the site's own `static/` wins.
     let mut statics: BTreeMap<String, Source> = BTreeMap::new();
     match theme_files(paths, &cfg.theme, "static") {
@@ -902,48 +1158,55 @@ pub fn render_site(
             }
         }
     }
-    let static_jobs: Vec<(String, &Source)> = statics
-        .iter()
-        .map(|(rel, src)| (format!("{}{rel}", cfg.base_path), src))
-        .collect();
-    let content_dir = paths.content.clone();
-    collect(
-        static_jobs
-            .par_iter()
-            .map(|(path, src)| {
-                let shown = match src {
-                    Source::Disk(p) => p.clone(),
-                    Source::Embedded(_) => PathBuf::from("themes/default/static"),
-                };
-                let bytes = src.bytes().map_err(|e| {
-                    Diagnostic::error(
-                        "read",
-                        &shown,
-                        Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")),
-                    )
-                })?;
-                r.write(path, &bytes, &shown)
-            })
-            .collect(),
-    );
-    collect(
-        site.assets
-            .par_iter()
-            .map(|a| {
-                let shown = Path::new("content").join(&a.source);
-                let rel = urls::output_file(cfg, &a.path).ok_or_else(|| {
-                    Diagnostic::error("url", &shown, Msg::new("文件网址无效", "invalid file URL"))
-                })?;
-                sink.copy(&rel, &content_dir.join(&a.source)).map_err(|e| {
-                    Diagnostic::error(
-                        "write",
-                        &shown,
-                        Msg::new(format!("复制失败：{e}"), format!("copy failed: {e}")),
-                    )
+    // Copies cannot change in a page-only rebuild: the caller keeps them.
+    if !pages_only {
+        let static_jobs: Vec<(String, &Source)> = statics
+            .iter()
+            .map(|(rel, src)| (format!("{}{rel}", cfg.base_path), src))
+            .collect();
+        let content_dir = paths.content.clone();
+        collect(
+            static_jobs
+                .par_iter()
+                .map(|(path, src)| {
+                    let shown = match src {
+                        Source::Disk(p) => p.clone(),
+                        Source::Embedded(_) => PathBuf::from("themes/default/static"),
+                    };
+                    let bytes = src.bytes().map_err(|e| {
+                        Diagnostic::error(
+                            "read",
+                            &shown,
+                            Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")),
+                        )
+                    })?;
+                    r.write(path, &bytes, &shown)
                 })
-            })
-            .collect(),
-    );
+                .collect(),
+        );
+        collect(
+            site.assets
+                .par_iter()
+                .map(|a| {
+                    let shown = Path::new("content").join(&a.source);
+                    let rel = urls::output_file(cfg, &a.path).ok_or_else(|| {
+                        Diagnostic::error(
+                            "url",
+                            &shown,
+                            Msg::new("文件网址无效", "invalid file URL"),
+                        )
+                    })?;
+                    sink.copy(&rel, &content_dir.join(&a.source)).map_err(|e| {
+                        Diagnostic::error(
+                            "write",
+                            &shown,
+                            Msg::new(format!("复制失败：{e}"), format!("copy failed: {e}")),
+                        )
+                    })
+                })
+                .collect(),
+        );
+    }
     let errors = errors.into_inner();
     if !errors.is_empty() {
         return Err(errors);

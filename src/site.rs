@@ -33,6 +33,8 @@ pub struct Body {
     pub text: String,
     /// The cover image's URL, resolved like a link in the page.
     pub cover: Option<String>,
+    /// Site paths of other pages this body links to with a `#fragment`.
+    pub anchor_targets: Vec<String>,
 }
 
 /// One term of a taxonomy.
@@ -89,9 +91,25 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Warnings (errors stop the build before a `Site` exists).
     pub warnings: Vec<Diagnostic>,
+    /// Resolves links between content files (kept for in-place updates).
+    link_map: LinkMap,
+    /// Diagnostics of loading and of column bodies.
+    other_diags: Vec<Diagnostic>,
+    /// Diagnostics of each page's Markdown and kind block, parallel to `pages`.
+    page_diags: Vec<Vec<Diagnostic>>,
+}
+
+/// Why [`Site::update_pages`] did not update.
+#[derive(Debug)]
+pub enum PageUpdate {
+    /// The change reaches beyond the pages themselves: build in full.
+    NotInPlace,
+    /// The new pages have errors (every diagnostic of the site, errors included).
+    Failed(Vec<Diagnostic>),
 }
 
 /// Maps content-relative source paths to the site paths they publish at.
+#[derive(Debug, Clone)]
 struct LinkMap {
     by_source: HashMap<PathBuf, String>,
     content_dir: PathBuf,
@@ -273,6 +291,141 @@ fn strip_tags(html: &str) -> String {
         .replace("&#39;", "'")
 }
 
+/// A page's Markdown body and kind block, rendered with links resolved.
+/// Kind blocks are finished in place (their Markdown fields become HTML).
+fn prepare_page(
+    config: &Config,
+    map: &LinkMap,
+    p: &mut Page,
+) -> (markdown::Rendered, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (file, dir) = (p.file.clone(), p.source_dir.clone());
+    let line = crate::yaml::locate(&p.yaml.0, crate::kinds::block_name(&p.kind_data))
+        .map(|l| l + p.yaml.1 - 1);
+    let mut md_diags = Vec::new();
+    let mut md = |s: &str| {
+        render_md(
+            config,
+            map,
+            &dir,
+            s,
+            &file,
+            line.unwrap_or(1),
+            &mut md_diags,
+        )
+        .html
+    };
+    let mut url = |s: &str| match (FileLinks { map, dir: &dir }).resolve(s, true) {
+        Resolved::Url(u) => Ok(u),
+        Resolved::Keep => Ok(s.to_string()),
+        Resolved::Broken(m) => Err(m),
+    };
+    for m in crate::kinds::finish(&mut p.kind_data, &mut md, &mut url) {
+        diags.push(Diagnostic::error("kind", &file, m).at_opt(line));
+    }
+    // Lines inside a YAML block are not lines of the body: point at the block.
+    for mut d in md_diags {
+        d.line = line;
+        diags.push(d);
+    }
+    let r = render_md(
+        config,
+        map,
+        &p.source_dir,
+        &p.body,
+        &p.file,
+        p.body_line,
+        &mut diags,
+    );
+    (r, diags)
+}
+
+/// Pins a heading lookup's lifetimes (closures cannot say them).
+fn toc_lookup<'a, F: Fn(&str) -> Option<&'a [Heading]>>(f: F) -> F {
+    f
+}
+
+/// The page's [`Body`]: fragment links to other pages fixed up against
+/// their headings (`toc_of(site path)`), summary, reading figures, cover.
+fn finish_body<'a>(
+    map: &LinkMap,
+    p: &Page,
+    r: &markdown::Rendered,
+    toc_of: &dyn Fn(&str) -> Option<&'a [Heading]>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Body {
+    let mut html = r.html.clone();
+    let mut anchor_targets = Vec::new();
+    for a in &r.anchors {
+        let target = slug::decode_path(&a.url);
+        let Some(toc) = toc_of(target.as_str()) else {
+            continue; // a column or asset: nothing to check
+        };
+        anchor_targets.push(target.clone());
+        if toc.iter().any(|h| h.id == a.written || h.id == a.fragment) {
+            continue;
+        }
+        if let Some(h) = toc
+            .iter()
+            .find(|h| markdown::anchor_id(&h.title) == a.written)
+        {
+            // pulldown-cmark wrote the href percent-encoded.
+            let from = format!("{}#{}\"", a.url, slug::encode_path(&a.written));
+            html = html.replace(&from, &format!("{}#{}\"", a.url, slug::encode_path(&h.id)));
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "anchor",
+                    &p.file,
+                    Msg::new(
+                        format!("目标页面没有标题或锚点 `#{}`", a.fragment),
+                        format!("the target page has no heading or anchor `#{}`", a.fragment),
+                    ),
+                )
+                .at_line(a.line + p.body_line - 1),
+            );
+        }
+    }
+    anchor_targets.sort();
+    anchor_targets.dedup();
+    let summary_html = r.summary_html.clone();
+    let summary = match (&summary_html, &p.summary) {
+        (_, Some(s)) => s.trim().to_string(),
+        (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
+        (None, None) => markdown::truncate_summary(&r.lead, 120),
+    };
+    let (cjk, latin) = markdown::count_words(&r.text);
+    let cover = p.cover.as_ref().and_then(|c| {
+        match (FileLinks {
+            map,
+            dir: &p.source_dir,
+        })
+        .resolve(c, true)
+        {
+            Resolved::Url(u) => Some(u),
+            Resolved::Keep => Some(c.clone()),
+            Resolved::Broken(m) => {
+                diagnostics.push(
+                    Diagnostic::error("cover", &p.file, m)
+                        .at_opt(crate::yaml::locate(&p.yaml.0, "cover").map(|l| l + p.yaml.1 - 1)),
+                );
+                None
+            }
+        }
+    });
+    Body {
+        html,
+        summary,
+        summary_html,
+        toc: r.toc.clone(),
+        reading_time: markdown::reading_minutes(cjk, latin),
+        word_count: cjk + latin,
+        text: r.text.clone(),
+        cover,
+        anchor_targets,
+    }
+}
+
 /// Renders Markdown from `file` (whose links start from content-relative `dir`)
 /// and turns link problems into diagnostics at file lines.
 fn render_md(
@@ -301,26 +454,14 @@ fn render_md(
 impl Site {
     /// Builds the model from loaded content. Fails with every error found.
     pub fn build(config: Config, mut content: Content) -> Result<Site, Vec<Diagnostic>> {
-        let mut diagnostics = content.diagnostics.clone();
+        let mut other_diags = std::mem::take(&mut content.diagnostics);
         let map = LinkMap::new(&content, &config.base_path, &content.dir);
 
-        // Markdown, in parallel.
+        // Markdown and kind blocks, in parallel.
         let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = content
             .pages
-            .par_iter()
-            .map(|p| {
-                let mut d = Vec::new();
-                let r = render_md(
-                    &config,
-                    &map,
-                    &p.source_dir,
-                    &p.body,
-                    &p.file,
-                    p.body_line,
-                    &mut d,
-                );
-                (r, d)
-            })
+            .par_iter_mut()
+            .map(|p| prepare_page(&config, &map, p))
             .collect();
         let column_bodies: Vec<String> = content
             .columns
@@ -334,7 +475,7 @@ impl Site {
                         &c.body,
                         f,
                         c.body_line,
-                        &mut diagnostics,
+                        &mut other_diags,
                     )
                     .html
                 }
@@ -342,132 +483,26 @@ impl Site {
             })
             .collect();
 
-        // Kind blocks: Markdown fields and file references, resolved like the body.
-        let kind_diags: Vec<Diagnostic> = content
+        // Cross-page anchors are checked against the headings of every page.
+        let by_path: HashMap<&str, usize> = content
             .pages
-            .par_iter_mut()
-            .flat_map_iter(|p| {
-                let mut diags = Vec::new();
-                let (file, dir, yaml) = (p.file.clone(), p.source_dir.clone(), p.yaml.clone());
-                let line = crate::yaml::locate(&yaml.0, crate::kinds::block_name(&p.kind_data))
-                    .map(|l| l + yaml.1 - 1);
-                let mut md_diags = Vec::new();
-                let mut md = |s: &str| {
-                    render_md(
-                        &config,
-                        &map,
-                        &dir,
-                        s,
-                        &file,
-                        line.unwrap_or(1),
-                        &mut md_diags,
-                    )
-                    .html
-                };
-                let mut url = |s: &str| match (FileLinks {
-                    map: &map,
-                    dir: &dir,
-                })
-                .resolve(s, true)
-                {
-                    Resolved::Url(u) => Ok(u),
-                    Resolved::Keep => Ok(s.to_string()),
-                    Resolved::Broken(m) => Err(m),
-                };
-                for m in crate::kinds::finish(&mut p.kind_data, &mut md, &mut url) {
-                    diags.push(Diagnostic::error("kind", &file, m).at_opt(line));
-                }
-                // Lines inside a YAML block are not lines of the body: point at the block.
-                for mut d in md_diags {
-                    d.line = line;
-                    diags.push(d);
-                }
-                diags
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        let toc_of = toc_lookup(|path| by_path.get(path).map(|&j| rendered[j].0.toc.as_slice()));
+        let finished: Vec<(Body, Vec<Diagnostic>)> = content
+            .pages
+            .par_iter()
+            .zip(rendered.par_iter())
+            .map(|(p, (r, d))| {
+                let mut diags = d.clone();
+                let body = finish_body(&map, p, r, &toc_of, &mut diags);
+                (body, diags)
             })
             .collect();
-        diagnostics.extend(kind_diags);
-
-        // Cross-page anchors: known ids and heading texts per page path.
-        let mut anchors_by_path: HashMap<&str, (HashSet<&str>, HashMap<String, &str>)> =
-            HashMap::new();
-        for (p, (r, _)) in content.pages.iter().zip(&rendered) {
-            let ids = r.toc.iter().map(|h| h.id.as_str()).collect();
-            let texts = r
-                .toc
-                .iter()
-                .map(|h| (markdown::anchor_id(&h.title), h.id.as_str()))
-                .collect();
-            anchors_by_path.insert(p.path.as_str(), (ids, texts));
-        }
-        let mut bodies = Vec::with_capacity(rendered.len());
-        for (p, (r, d)) in content.pages.iter().zip(rendered.iter()) {
-            diagnostics.extend(d.iter().cloned());
-            let mut html = r.html.clone();
-            for a in &r.anchors {
-                let target = slug::decode_path(&a.url);
-                let Some((ids, texts)) = anchors_by_path.get(target.as_str()) else {
-                    continue; // a column or asset: nothing to check
-                };
-                if ids.contains(a.written.as_str()) || ids.contains(a.fragment.as_str()) {
-                    continue;
-                }
-                if let Some(id) = texts.get(&a.written) {
-                    // pulldown-cmark wrote the href percent-encoded.
-                    let from = format!("{}#{}\"", a.url, slug::encode_path(&a.written));
-                    html = html.replace(&from, &format!("{}#{}\"", a.url, slug::encode_path(id)));
-                } else {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            "anchor",
-                            &p.file,
-                            Msg::new(
-                                format!("目标页面没有标题或锚点 `#{}`", a.fragment),
-                                format!(
-                                    "the target page has no heading or anchor `#{}`",
-                                    a.fragment
-                                ),
-                            ),
-                        )
-                        .at_line(a.line + p.body_line - 1),
-                    );
-                }
-            }
-            let summary_html = r.summary_html.clone();
-            let summary = match (&summary_html, &p.summary) {
-                (_, Some(s)) => s.trim().to_string(),
-                (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
-                (None, None) => markdown::truncate_summary(&r.lead, 120),
-            };
-            let (cjk, latin) = markdown::count_words(&r.text);
-            let cover = p.cover.as_ref().and_then(|c| {
-                match (FileLinks {
-                    map: &map,
-                    dir: &p.source_dir,
-                })
-                .resolve(c, true)
-                {
-                    Resolved::Url(u) => Some(u),
-                    Resolved::Keep => Some(c.clone()),
-                    Resolved::Broken(m) => {
-                        diagnostics.push(Diagnostic::error("cover", &p.file, m).at_opt(
-                            crate::yaml::locate(&p.yaml.0, "cover").map(|l| l + p.yaml.1 - 1),
-                        ));
-                        None
-                    }
-                }
-            });
-            bodies.push(Body {
-                html,
-                summary,
-                summary_html,
-                toc: r.toc.clone(),
-                reading_time: markdown::reading_time(&r.text),
-                word_count: cjk + latin,
-                text: r.text.clone(),
-                cover,
-            });
-        }
-        drop(anchors_by_path);
+        drop(by_path);
+        let (bodies, page_diags): (Vec<Body>, Vec<Vec<Diagnostic>>) = finished.into_iter().unzip();
 
         let Content {
             columns,
@@ -475,14 +510,43 @@ impl Site {
             assets,
             ..
         } = content;
+        let mut site = Site {
+            config,
+            columns,
+            pages,
+            bodies,
+            column_bodies,
+            column_pages: Vec::new(),
+            column_children: Vec::new(),
+            under: Vec::new(),
+            neighbours: Vec::new(),
+            page_terms: Vec::new(),
+            taxonomies: Vec::new(),
+            assets,
+            warnings: Vec::new(),
+            link_map: map,
+            other_diags,
+            page_diags,
+        };
+        let linked = site.relink();
+        site.warnings = site.collect_diagnostics(linked);
+        if site.warnings.iter().any(|d| d.severity == Severity::Error) {
+            return Err(site.warnings);
+        }
+        Ok(site)
+    }
 
-        // Column order and page order.
+    /// Everything derived from the whole set of pages: order in columns,
+    /// prev/next, taxonomies, pages under each column, URL conflicts. Cheap
+    /// (no Markdown), so an in-place page update runs it again in full.
+    fn relink(&mut self) -> Vec<Diagnostic> {
+        let (columns, pages) = (&self.columns, &self.pages);
         let mut column_pages: Vec<Vec<usize>> = vec![Vec::new(); columns.len()];
         for (i, p) in pages.iter().enumerate() {
             column_pages[p.column].push(i);
         }
         for (ci, list) in column_pages.iter_mut().enumerate() {
-            sort_pages(list, &pages, columns[ci].sort_by);
+            sort_pages(list, pages, columns[ci].sort_by);
         }
         let mut column_children: Vec<Vec<usize>> = vec![Vec::new(); columns.len()];
         for (i, c) in columns.iter().enumerate() {
@@ -506,33 +570,123 @@ impl Site {
                 neighbours[i] = (prev, list.get(k + 1).copied());
             }
         }
-
-        let (taxonomies, page_terms) = build_taxonomies(&config, &pages, &mut diagnostics);
-
-        let mut site = Site {
-            config,
-            columns,
-            pages,
-            bodies,
-            column_bodies,
-            column_pages,
-            column_children,
-            under: Vec::new(),
-            neighbours,
-            page_terms,
-            taxonomies,
-            assets,
-            warnings: Vec::new(),
-        };
-        site.under = (0..site.columns.len())
-            .map(|ci| site.compute_under(ci))
+        let mut diagnostics = Vec::new();
+        let (taxonomies, page_terms) = build_taxonomies(&self.config, pages, &mut diagnostics);
+        self.column_pages = column_pages;
+        self.column_children = column_children;
+        self.neighbours = neighbours;
+        self.taxonomies = taxonomies;
+        self.page_terms = page_terms;
+        self.under = (0..self.columns.len())
+            .map(|ci| self.compute_under(ci))
             .collect();
-        diagnostics.extend(site.check_url_conflicts());
-        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            return Err(diagnostics);
+        diagnostics.extend(self.check_url_conflicts());
+        diagnostics
+    }
+
+    /// All diagnostics in a stable order: loading, then each page's, then
+    /// those of [`Site::relink`].
+    fn collect_diagnostics(&self, linked: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut all = self.other_diags.clone();
+        for d in &self.page_diags {
+            all.extend(d.iter().cloned());
         }
-        site.warnings = diagnostics;
-        Ok(site)
+        all.extend(linked);
+        all
+    }
+
+    /// Replaces pages in place after their files were edited, re-rendering
+    /// only their Markdown and then relinking the site (the dev server's
+    /// fast path). Each new page must be the re-read of an existing page
+    /// (same file) that publishes at the same URL with the same aliases and
+    /// draft state, so that no other page's links can change; otherwise
+    /// nothing is touched and [`PageUpdate::NotInPlace`] asks for a full
+    /// build. On errors the site is left as it was.
+    pub fn update_pages(&mut self, new_pages: Vec<Page>) -> Result<Vec<usize>, PageUpdate> {
+        let mut plan: Vec<(usize, Page)> = Vec::with_capacity(new_pages.len());
+        for p in new_pages {
+            let Some(i) = self.pages.iter().position(|o| o.file == p.file) else {
+                return Err(PageUpdate::NotInPlace);
+            };
+            let o = &self.pages[i];
+            let aliases = |x: &Page| x.aliases.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
+            if o.path != p.path
+                || o.bundle != p.bundle
+                || o.source_dir != p.source_dir
+                || o.column != p.column
+                || o.draft != p.draft
+                || aliases(o) != aliases(&p)
+                || plan.iter().any(|(j, _)| *j == i)
+            {
+                return Err(PageUpdate::NotInPlace);
+            }
+            plan.push((i, p));
+        }
+        let mut prepared = Vec::with_capacity(plan.len());
+        for (i, mut p) in plan {
+            let (r, d) = prepare_page(&self.config, &self.link_map, &mut p);
+            // Another page linking to a heading of this one resolved its
+            // fragment against the old headings: when they changed, only a
+            // full build redoes those links.
+            let heads = |t: &[Heading]| {
+                t.iter()
+                    .map(|h| (h.id.clone(), h.title.clone()))
+                    .collect::<Vec<_>>()
+            };
+            if heads(&r.toc) != heads(&self.bodies[i].toc)
+                && self
+                    .bodies
+                    .iter()
+                    .any(|b| b.anchor_targets.iter().any(|t| *t == p.path))
+            {
+                return Err(PageUpdate::NotInPlace);
+            }
+            prepared.push((i, p, r, d));
+        }
+        let by_path: HashMap<&str, usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        let mut finished = Vec::with_capacity(prepared.len());
+        for (i, p, r, d) in &prepared {
+            let bodies = &self.bodies;
+            let toc_of = toc_lookup(|path| {
+                if let Some((_, _, r, _)) = prepared.iter().find(|x| x.1.path == path) {
+                    return Some(r.toc.as_slice());
+                }
+                by_path.get(path).map(|&j| bodies[j].toc.as_slice())
+            });
+            let mut diags = d.clone();
+            let body = finish_body(&self.link_map, p, r, &toc_of, &mut diags);
+            finished.push((*i, body, diags));
+        }
+        drop(by_path);
+        let mut old = Vec::with_capacity(prepared.len());
+        let mut changed = Vec::with_capacity(prepared.len());
+        for ((i, p, _, _), (_, body, diags)) in prepared.into_iter().zip(finished) {
+            old.push((
+                i,
+                std::mem::replace(&mut self.pages[i], p),
+                std::mem::replace(&mut self.bodies[i], body),
+                std::mem::replace(&mut self.page_diags[i], diags),
+            ));
+            changed.push(i);
+        }
+        let linked = self.relink();
+        let all = self.collect_diagnostics(linked);
+        if all.iter().any(|d| d.severity == Severity::Error) {
+            for (i, p, b, d) in old {
+                self.pages[i] = p;
+                self.bodies[i] = b;
+                self.page_diags[i] = d;
+            }
+            self.relink();
+            return Err(PageUpdate::Failed(all));
+        }
+        self.warnings = all;
+        Ok(changed)
     }
 
     /// The top-level columns (children of home), in navigation order.
@@ -742,20 +896,35 @@ fn build_taxonomies(
     let mut page_terms: PageTerms = vec![BTreeMap::new(); pages.len()];
     let mut out = Vec::new();
     for name in &cfg.taxonomies {
+        // Each written term's key, computed once (folding allocates).
+        let keys: Vec<Vec<(String, &str)>> = pages
+            .par_iter()
+            .map(|p| {
+                p.taxonomies
+                    .get(name)
+                    .map(|terms| {
+                        terms
+                            .iter()
+                            .map(|t| (slug::term_key(t), t.trim()))
+                            .filter(|(k, _)| !k.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
         // key -> (spelling -> pages using it, all pages with the term)
-        let mut groups: BTreeMap<String, TermGroup> = BTreeMap::new();
-        for (i, p) in pages.iter().enumerate() {
-            let Some(terms) = p.taxonomies.get(name) else {
-                continue;
-            };
-            for t in terms {
-                let key = slug::term_key(t);
-                if key.is_empty() {
-                    continue;
+        let mut groups: BTreeMap<&str, TermGroup> = BTreeMap::new();
+        for (i, written) in keys.iter().enumerate() {
+            for (key, t) in written {
+                let g = groups.entry(key.as_str()).or_default();
+                match g.0.get_mut(*t) {
+                    Some(v) => v.push(i),
+                    None => {
+                        g.0.insert(t.to_string(), vec![i]);
+                    }
                 }
-                let g = groups.entry(key).or_default();
-                g.0.entry(t.trim().to_string()).or_default().push(i);
-                if !g.1.contains(&i) {
+                // Pages come in order, so a repeat can only be the last one.
+                if g.1.last() != Some(&i) {
                     g.1.push(i);
                 }
             }
@@ -766,7 +935,7 @@ fn build_taxonomies(
                 .iter()
                 .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
                 .map(|(s, _)| s.clone())
-                .unwrap_or_else(|| key.clone());
+                .unwrap_or_else(|| key.to_string());
             if spellings.len() > 1 {
                 let detail: Vec<String> = spellings
                     .iter()
@@ -796,7 +965,7 @@ fn build_taxonomies(
             }
             sort_pages(&mut term_pages, pages, SortBy::Date);
             terms.push((
-                key,
+                key.to_string(),
                 Term {
                     slug: crate::content::slug_of(&name_form, cfg.slugify),
                     name: name_form,
@@ -826,44 +995,41 @@ fn build_taxonomies(
                 terms[i].1.slug = format!("{s}-{}", short_hash(&terms[i].0));
             }
         }
-        let mut sorted: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
-        for t in &mut sorted {
+        for (_, t) in &mut terms {
             t.path = urls::term(cfg, name, &t.slug);
         }
-        sorted.sort_by(|a, b| {
+        terms.sort_by(|(_, a), (_, b)| {
             b.pages
                 .len()
                 .cmp(&a.pages.len())
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        for (ti, t) in sorted.iter().enumerate() {
-            for &p in &t.pages {
-                page_terms[p].entry(name.clone()).or_default().push(ti);
+        // Each page's terms in the order the editor wrote them.
+        let by_key: HashMap<&str, usize> = terms
+            .iter()
+            .enumerate()
+            .map(|(ti, (k, _))| (k.as_str(), ti))
+            .collect();
+        for (i, written) in keys.iter().enumerate() {
+            if written.is_empty() {
+                continue;
             }
+            let mut list: Vec<usize> = Vec::with_capacity(written.len());
+            for (key, _) in written {
+                if let Some(&ti) = by_key.get(key.as_str())
+                    && !list.contains(&ti)
+                {
+                    list.push(ti);
+                }
+            }
+            page_terms[i].insert(name.clone(), list);
         }
+        drop(by_key);
         out.push(Taxonomy {
             name: name.clone(),
             path: urls::taxonomy(cfg, name),
-            terms: sorted,
+            terms: terms.into_iter().map(|(_, t)| t).collect(),
         });
-    }
-    // Keep each page's terms in the order the editor wrote them.
-    for (i, p) in pages.iter().enumerate() {
-        for (tax_i, tax) in out.iter().enumerate() {
-            let Some(written) = p.taxonomies.get(&tax.name) else {
-                continue;
-            };
-            if let Some(list) = page_terms[i].get_mut(&tax.name) {
-                let pos = |ti: &usize| {
-                    let key = slug::term_key(&out[tax_i].terms[*ti].name);
-                    written
-                        .iter()
-                        .position(|w| slug::term_key(w) == key)
-                        .unwrap_or(usize::MAX)
-                };
-                list.sort_by_key(pos);
-            }
-        }
     }
     (out, page_terms)
 }

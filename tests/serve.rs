@@ -99,7 +99,11 @@ fn opts(root: &Path) -> BuildOptions {
     o
 }
 
-fn assert_same(rb: &Rebuilder, root: &Path, step: &str) {
+/// Finishes any deferred files (feeds, search) and compares every output
+/// with a clean build.
+fn assert_same(rb: &mut Rebuilder, root: &Path, step: &str) {
+    rb.finish_deferred()
+        .unwrap_or_else(|e| panic!("{step}: deferred files failed: {e:?}"));
     let clean: BTreeMap<String, Vec<u8>> =
         clean_build(&opts(root)).unwrap_or_else(|e| panic!("{step}: clean build failed: {e:?}"));
     let files = rb.files();
@@ -123,6 +127,20 @@ fn change(root: &Path, area: Area, rel: &str) -> Change {
     }
 }
 
+/// The steps below that only edit existing pages and take the fast path.
+const PAGE_EDITS: &[&str] = &[
+    "edit a body",
+    "edit a title (lists, neighbours, feeds)",
+    "edit tags",
+    "edit a date (the page moves in lists, neighbours change)",
+    "edit two pages at once, one of them a bundle",
+];
+
+/// Outputs of a clean build of the site at `root`.
+fn output_names(root: &Path) -> Vec<String> {
+    clean_build(&opts(root)).unwrap().into_keys().collect()
+}
+
 #[test]
 fn incremental_rebuilds_equal_clean_builds() {
     let t = tempfile::tempdir().unwrap();
@@ -131,7 +149,13 @@ fn incremental_rebuilds_equal_clean_builds() {
     let mut rb = Rebuilder::new(opts(root));
     let first = rb.full().unwrap();
     assert_eq!(first.how, How::Pipeline);
-    assert_same(&rb, root, "initial");
+    assert_same(&mut rb, root, "initial");
+    assert!(
+        output_names(root)
+            .iter()
+            .any(|n| n.starts_with("tags/du-shu/")),
+        "the site starts with the tag 读书"
+    );
 
     type Step = (&'static str, Box<dyn Fn(&Path) -> Vec<Change>>);
     let steps: Vec<Step> = vec![
@@ -176,6 +200,79 @@ fn incremental_rebuilds_equal_clean_builds() {
                     ),
                 );
                 vec![change(r, Area::Content, "content/xinde/a.md")]
+            }),
+        ),
+        (
+            "edit a date (the page moves in lists, neighbours change)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/xinde/c.md",
+                    &page("第三篇", "2023-12-01", "党史", "改过的正文三。"),
+                );
+                vec![change(r, Area::Content, "content/xinde/c.md")]
+            }),
+        ),
+        (
+            "edit two pages at once, one of them a bundle",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/shumu/bundle/index.md",
+                    &page(
+                        "带图的页面（改）",
+                        "2023-06-01",
+                        "党史",
+                        "![图](photo.png)\n\n又一段。",
+                    ),
+                );
+                write(
+                    r,
+                    "content/shumu/d.md",
+                    &page("一本书", "2023-05-01", "", "书评，不再有标签。"),
+                );
+                vec![
+                    change(r, Area::Content, "content/shumu/bundle/index.md"),
+                    change(r, Area::Content, "content/shumu/d.md"),
+                ]
+            }),
+        ),
+        (
+            "rename a heading another page links to (full pipeline)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/xinde/a.md",
+                    &page(
+                        "第一篇",
+                        "2024-01-01",
+                        "党章, 新标签",
+                        "正文一，见[第二篇](b.md)。\n\n## 体会\n\n好。",
+                    ),
+                );
+                vec![change(r, Area::Content, "content/xinde/a.md")]
+            }),
+        ),
+        (
+            "change a page's URL with slug (full pipeline)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/xinde/c.md",
+                    "---\ntitle: 第三篇\ndate: 2023-12-01\nslug: di-san\ntags: [党史]\n---\n\n正文三。\n",
+                );
+                vec![change(r, Area::Content, "content/xinde/c.md")]
+            }),
+        ),
+        (
+            "make a page a draft (full pipeline)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/shumu/d.md",
+                    "---\ntitle: 一本书\ndate: 2023-05-01\ndraft: true\n---\n\n书评。\n",
+                );
+                vec![change(r, Area::Content, "content/shumu/d.md")]
             }),
         ),
         (
@@ -341,10 +438,36 @@ fn incremental_rebuilds_equal_clean_builds() {
         let r = rb
             .update(&changes)
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        assert_same(&rb, root, name);
-        if name.contains("static fast path") {
-            assert_eq!(r.how, How::StaticCopy, "{name}");
+        let expected = if name.contains("static fast path") || *name == "add a static file" {
+            How::StaticCopy
+        } else if PAGE_EDITS.contains(name) {
+            How::Pages
+        } else {
+            How::Pipeline
+        };
+        assert_eq!(r.how, expected, "{name}");
+        if name.contains("stylesheet") {
             assert!(r.css_only(), "{name}");
+        }
+        if expected == How::Pages {
+            assert!(rb.deferred_due(), "{name}: feeds and search wait");
+            assert!(
+                r.rendered < output_names(root).len() / 2,
+                "{name}: only what shows the page is rendered ({} outputs)",
+                r.rendered
+            );
+            assert!(
+                !r.changed.iter().any(|c| c.ends_with(".css")),
+                "{name}: copies are not redone"
+            );
+        }
+        assert_same(&mut rb, root, name);
+        if *name == "edit two pages at once, one of them a bundle" {
+            let names = output_names(root);
+            assert!(
+                !names.iter().any(|n| n.starts_with("tags/du-shu/")),
+                "the tag no page uses any more is gone: {names:?}"
+            );
         }
     }
 }
@@ -380,7 +503,7 @@ fn failed_rebuild_keeps_the_last_good_site() {
     );
     rb.update(&[change(root, Area::Content, "content/xinde/c.md")])
         .unwrap();
-    assert_same(&rb, root, "after the fix");
+    assert_same(&mut rb, root, "after the fix");
 }
 
 // ---------------------------------------------------------------------------

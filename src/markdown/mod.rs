@@ -536,6 +536,11 @@ pub fn count_words(text: &str) -> (usize, usize) {
 /// 200 a minute, at least one minute.
 pub fn reading_time(text: &str) -> usize {
     let (cjk, latin) = count_words(text);
+    reading_minutes(cjk, latin)
+}
+
+/// Reading time from figures already counted by [`count_words`].
+pub fn reading_minutes(cjk: usize, latin: usize) -> usize {
     let minutes = cjk as f64 / 400.0 + latin as f64 / 200.0;
     (minutes.ceil() as usize).max(1)
 }

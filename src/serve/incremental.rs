@@ -1,18 +1,30 @@
 //! Rebuilding the served site after a change.
 //!
-//! The design is the simplest correct one: every rebuild runs the real
-//! pipeline ([`pipeline::load`] and [`pipeline::render_into`]) into a fresh
-//! in-memory map, so the result is by construction what a clean build
-//! produces. The new map is compared with the old one output by output:
-//! unchanged outputs keep their old allocation, and the list of changed
-//! outputs decides what open pages do (nothing, swap stylesheets, reload).
-//! A failed rebuild leaves the previous map untouched.
+//! The default is the simplest correct design: run the real pipeline
+//! ([`pipeline::load`] and [`render::render_with`]) into a fresh in-memory
+//! map, so the result is by construction what a clean build produces. The
+//! new map is compared with the old one output by output: unchanged outputs
+//! keep their old allocation, and the list of changed outputs decides what
+//! open pages do (nothing, swap stylesheets, reload). A failed rebuild leaves
+//! the previous map untouched.
 //!
-//! One fast path skips the pipeline: when every change is a file under
-//! `static/` or the active theme's `static/` that still exists (the CSS edit
-//! loop), those files are copied into a copy of the map. Deletions, folders,
-//! a file that is also a content asset, a theme appearing on or vanishing
-//! from disk, or a previous failed build take the pipeline.
+//! Two fast paths skip parts of the pipeline:
+//! - **Static files.** When every change is a file under `static/` or the
+//!   active theme's `static/` that still exists (the CSS edit loop), those
+//!   files are copied into a copy of the map. Deletions, folders, a file
+//!   that is also a content asset, a theme appearing on or vanishing from
+//!   disk, or a previous failed build take the pipeline.
+//! - **Edited pages.** When every change is an edit of an existing page's
+//!   Markdown file, the kept site model re-reads just those files
+//!   ([`content::reload_page`]), re-renders their Markdown and relinks
+//!   ([`Site::update_pages`]; it refuses when the page's URL, aliases or
+//!   draft state changed, or when headings other pages link to changed).
+//!   Rendering then skips every output whose fingerprint (the revisions of
+//!   the pages it shows) is unchanged ([`render::Incremental`]), and leaves
+//!   feeds, sitemap and search index to [`Rebuilder::finish_deferred`],
+//!   which the server runs after the reload has been sent.
+//!
+//! The tests compare every kind of rebuild with a clean build, file by file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -20,13 +32,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Paths;
+use crate::content;
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::Lang;
 use crate::output::{MemSink, Sink};
 use crate::pipeline::{self, BuildOptions};
 use crate::publish::relative::RelativeSink;
-use crate::render::Stats;
-use crate::site::Site;
+use crate::render::{self, Incremental, Stats};
+use crate::site::{PageUpdate, Site};
 use crate::templates::Templates;
 
 use super::state::Files;
@@ -39,6 +52,10 @@ pub enum How {
     Pipeline,
     /// Only static files were copied.
     StaticCopy,
+    /// Edited pages were updated in the kept site model and only outputs
+    /// showing them were rendered; feeds and search wait for
+    /// [`Rebuilder::finish_deferred`].
+    Pages,
 }
 
 /// What a good rebuild did.
@@ -58,6 +75,8 @@ pub struct Rebuilt {
     pub how: How,
     /// Time spent loading (reading, parsing, Markdown, model) and rendering.
     pub phases: (Duration, Duration),
+    /// Output files rendered (or copied) by this rebuild.
+    pub rendered: usize,
 }
 
 impl Rebuilt {
@@ -82,6 +101,25 @@ struct Last {
     warnings: Vec<Diagnostic>,
 }
 
+/// The site model of the last good build, kept for page updates.
+struct Model {
+    site: Site,
+    paths: Paths,
+    templates: Templates,
+    /// Revision per page (see [`render::Incremental`]).
+    revs: Vec<u64>,
+    /// Changes with every full build.
+    epoch: u64,
+    /// Output fingerprints of the last render, by [`render::path_key`].
+    fingerprints: HashMap<u64, u64>,
+    /// The output file of each fingerprinted path key.
+    file_of: HashMap<u64, String>,
+    /// Output files of feeds, sitemap and search index.
+    deferred_keys: HashSet<String>,
+    /// Whether those files are out of date.
+    deferred_due: bool,
+}
+
 /// Keeps the served site and rebuilds it.
 pub struct Rebuilder {
     opts: BuildOptions,
@@ -89,6 +127,13 @@ pub struct Rebuilder {
     last: Option<Last>,
     failed: bool,
     origin: Option<String>,
+    model: Option<Model>,
+    /// Changes of failed rebuilds, not yet in any good build.
+    pending: Vec<Change>,
+    /// Revision counter for edited pages.
+    next_rev: u64,
+    /// The site root, resolved (watch events carry resolved paths).
+    root_real: Option<PathBuf>,
 }
 
 fn rel_key(p: &Path) -> Option<String> {
@@ -106,12 +151,17 @@ impl Rebuilder {
     /// A rebuilder for the site `opts` describes (`opts.base_url` should be
     /// the server's URL). Nothing is built yet.
     pub fn new(opts: BuildOptions) -> Rebuilder {
+        let root_real = std::fs::canonicalize(&opts.root).ok();
         Rebuilder {
             opts,
             files: Arc::default(),
             last: None,
             failed: false,
             origin: None,
+            model: None,
+            pending: Vec::new(),
+            next_rev: 1,
+            root_real,
         }
     }
 
@@ -142,6 +192,9 @@ impl Rebuilder {
     pub fn full(&mut self) -> Result<Rebuilt> {
         let r = self.pipeline();
         self.failed = r.is_err();
+        if r.is_ok() {
+            self.pending.clear();
+        }
         r
     }
 
@@ -153,8 +206,13 @@ impl Rebuilder {
         }
         let (site, paths, mut templates) = pipeline::load(&self.opts)?;
         let t_load = start.elapsed();
-        let (stats, new) = render_to_memory(&site, &paths, &mut templates)?;
+        let epoch = self.model.as_ref().map_or(0, |m| m.epoch) + 1;
+        let revs = vec![0; site.pages.len()];
+        let none = HashMap::new();
+        let inc = Incremental::new(&none, &revs, epoch, false);
+        let (stats, new) = render_to_memory(&site, &paths, &mut templates, Some(&inc))?;
         let t_render = start.elapsed() - t_load;
+        let rendered = new.len();
         let old = &self.files;
         let mut changed: Vec<String> = Vec::new();
         let mut files: Files = HashMap::with_capacity(new.len());
@@ -172,6 +230,38 @@ impl Rebuilder {
         changed.extend(old.keys().filter(|k| !files.contains_key(*k)).cloned());
         changed.sort();
         self.files = Arc::new(files);
+        self.remember(&site, &paths);
+        let (warnings, lang) = (site.warnings.clone(), site.config.lang);
+        self.model = Some(Model {
+            fingerprints: inc.next.into_inner().unwrap_or_default().into_iter().collect(),
+            file_of: inc.rendered.into_inner().unwrap_or_default().into_iter().collect(),
+            deferred_keys: inc
+                .deferred
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            deferred_due: false,
+            site,
+            paths,
+            templates,
+            revs,
+            epoch,
+        });
+        Ok(Rebuilt {
+            changed,
+            elapsed: start.elapsed(),
+            stats: Some(stats),
+            warnings,
+            lang,
+            how: How::Pipeline,
+            phases: (t_load, t_render),
+            rendered,
+        })
+    }
+
+    /// Keeps what the static fast path needs from a good build.
+    fn remember(&mut self, site: &Site, paths: &Paths) {
         let cfg = &site.config;
         let asset_keys = site
             .assets
@@ -181,21 +271,12 @@ impl Rebuilder {
             .collect();
         self.last = Some(Last {
             theme_on_disk: paths.theme.is_dir(),
-            paths,
+            paths: paths.clone(),
             asset_keys,
             base_path: cfg.base_path.clone(),
             lang: cfg.lang,
             warnings: site.warnings.clone(),
         });
-        Ok(Rebuilt {
-            changed,
-            elapsed: start.elapsed(),
-            stats: Some(stats),
-            warnings: site.warnings.clone(),
-            lang: cfg.lang,
-            how: How::Pipeline,
-            phases: (t_load, t_render),
-        })
     }
 
     /// The static files to copy when every change is a file under `static/`
@@ -248,11 +329,25 @@ impl Rebuilder {
             self.static_plan(changes)
         };
         let Some(plan) = plan else {
-            return self.full();
+            let mut all = std::mem::take(&mut self.pending);
+            all.extend(changes.iter().cloned());
+            let fast = self.page_plan(&all).and_then(|files| self.pages(files));
+            let r = match fast {
+                Some(r) => r,
+                None => self.full(),
+            };
+            if r.is_err() {
+                self.pending = all;
+                self.failed = true;
+            } else {
+                self.failed = false;
+            }
+            return r;
         };
         let start = Instant::now();
         let mut files: Files = (*self.files).clone();
         let mut changed = Vec::new();
+        let copied = plan.len();
         for (key, src) in plan {
             let bytes = std::fs::read(&src).map_err(|e| Error::io(&src, e))?;
             if files.get(&key).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
@@ -272,7 +367,165 @@ impl Rebuilder {
             lang: last.lang,
             how: How::StaticCopy,
             phases: (Duration::ZERO, Duration::ZERO),
+            rendered: copied,
         })
+    }
+}
+
+impl Rebuilder {
+    /// The page files (as `content/...` paths) when every change is an edit
+    /// of an existing page's Markdown file; `None` otherwise.
+    fn page_plan(&self, changes: &[Change]) -> Option<Vec<PathBuf>> {
+        let model = self.model.as_ref()?;
+        let root = self.root_real.as_ref()?;
+        let mut files: Vec<PathBuf> = Vec::new();
+        for c in changes {
+            if c.area != Area::Content || !c.path.is_file() {
+                return None;
+            }
+            let rel = c.path.strip_prefix(root).ok()?.to_path_buf();
+            let name = rel.file_name()?.to_str()?;
+            if name == "_index.md" || !model.site.pages.iter().any(|p| p.file == rel) {
+                return None;
+            }
+            if !files.contains(&rel) {
+                files.push(rel);
+            }
+        }
+        (!files.is_empty()).then_some(files)
+    }
+
+    /// The edited-pages fast path (see the module doc); `None` when the
+    /// change needs the whole pipeline.
+    fn pages(&mut self, files: Vec<PathBuf>) -> Option<Result<Rebuilt>> {
+        let start = Instant::now();
+        let model = self.model.as_mut()?;
+        let site = &mut model.site;
+        let mut new_pages = Vec::with_capacity(files.len());
+        let mut errors = Vec::new();
+        for f in &files {
+            let old = site.pages.iter().find(|p| &p.file == f)?;
+            match content::reload_page(&site.config, &self.opts.root, &site.columns, old) {
+                Ok(p) => new_pages.push(p),
+                Err(d) => errors.extend(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Some(Err(Error::Content(errors)));
+        }
+        let updated = match site.update_pages(new_pages) {
+            Ok(u) => u,
+            Err(PageUpdate::NotInPlace) => return None,
+            Err(PageUpdate::Failed(d)) => return Some(Err(Error::Content(d))),
+        };
+        for i in updated {
+            model.revs[i] = self.next_rev;
+            self.next_rev += 1;
+        }
+        let t_load = start.elapsed();
+        let inc = Incremental::new(&model.fingerprints, &model.revs, model.epoch, true);
+        let rendered =
+            render_to_memory(&model.site, &model.paths, &mut model.templates, Some(&inc));
+        let (stats, new) = match rendered {
+            Ok(x) => x,
+            Err(e) => {
+                // The model already holds the new pages: rebuild in full next time.
+                self.model = None;
+                return Some(Err(e));
+            }
+        };
+        let t_render = start.elapsed() - t_load;
+        let rendered = new.len();
+        let next: HashMap<u64, u64> = inc.next.into_inner().unwrap_or_default().into_iter().collect();
+        model
+            .file_of
+            .extend(inc.rendered.into_inner().unwrap_or_default());
+        // Outputs fingerprinted last time and not made now are gone (a term
+        // no page uses any more, a shorter list).
+        let gone: Vec<u64> = model
+            .fingerprints
+            .keys()
+            .filter(|k| !next.contains_key(k))
+            .copied()
+            .collect();
+        model.fingerprints = next;
+        model.deferred_due = true;
+        let mut files: Files = (*self.files).clone();
+        let mut changed: Vec<String> = Vec::new();
+        for k in gone {
+            if let Some(f) = model.file_of.remove(&k)
+                && files.remove(&f).is_some()
+            {
+                changed.push(f);
+            }
+        }
+        for (k, bytes) in new {
+            if files.get(&k).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                files.insert(k.clone(), Arc::new(bytes));
+                changed.push(k);
+            }
+        }
+        changed.sort();
+        self.files = Arc::new(files);
+        let (warnings, lang) = (model.site.warnings.clone(), model.site.config.lang);
+        if let Some(last) = self.last.as_mut() {
+            last.warnings = warnings.clone();
+        }
+        Some(Ok(Rebuilt {
+            changed,
+            elapsed: start.elapsed(),
+            stats: Some(stats),
+            warnings,
+            lang,
+            how: How::Pages,
+            phases: (t_load, t_render),
+            rendered,
+        }))
+    }
+
+    /// Whether feeds, sitemap and search index wait for
+    /// [`Rebuilder::finish_deferred`].
+    pub fn deferred_due(&self) -> bool {
+        self.model.as_ref().is_some_and(|m| m.deferred_due)
+    }
+
+    /// Writes the feeds, sitemap and search index a [`How::Pages`] rebuild
+    /// left out. Returns the output files that changed.
+    pub fn finish_deferred(&mut self) -> Result<Vec<String>> {
+        let Some(model) = self.model.as_mut().filter(|m| m.deferred_due) else {
+            return Ok(Vec::new());
+        };
+        let mem = MemSink::default();
+        let relative = RelativeSink::new(&mem, &model.site.config.base_path);
+        let sink: &dyn Sink = if model.site.config.relative_urls {
+            &relative
+        } else {
+            &mem
+        };
+        let keys = render::render_deferred(&model.site, sink).map_err(Error::Content)?;
+        let new = mem
+            .files
+            .into_inner()
+            .map_err(|_| Error::Other("output lock poisoned".into()))?;
+        let mut files: Files = (*self.files).clone();
+        let mut changed = Vec::new();
+        let keys: HashSet<String> = keys.into_iter().collect();
+        for k in model.deferred_keys.difference(&keys) {
+            if files.remove(k).is_some() {
+                changed.push(k.clone());
+            }
+        }
+        for (k, bytes) in new {
+            if files.get(&k).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                files.insert(k.clone(), Arc::new(bytes));
+                changed.push(k);
+            }
+        }
+        changed.sort();
+        model.deferred_keys = keys;
+        model.deferred_due = false;
+        self.files = Arc::new(files);
+        Ok(changed)
     }
 }
 
@@ -282,6 +535,7 @@ fn render_to_memory(
     site: &Site,
     paths: &Paths,
     templates: &mut Templates,
+    inc: Option<&Incremental>,
 ) -> Result<(Stats, BTreeMap<String, Vec<u8>>)> {
     let mem = MemSink::default();
     let relative = RelativeSink::new(&mem, &site.config.base_path);
@@ -290,7 +544,10 @@ fn render_to_memory(
     } else {
         &mem
     };
-    let stats = pipeline::render_into(site, paths, templates, sink)?;
+    let stats = render::render_with(site, templates, paths, sink, inc).map_err(|mut d| {
+        d.extend(site.warnings.iter().cloned());
+        Error::Content(d)
+    })?;
     let files = mem
         .files
         .into_inner()
@@ -302,5 +559,5 @@ fn render_to_memory(
 /// `pipeline::load` + `render_into` produces.
 pub fn clean_build(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>> {
     let (site, paths, mut templates) = pipeline::load(opts)?;
-    Ok(render_to_memory(&site, &paths, &mut templates)?.1)
+    Ok(render_to_memory(&site, &paths, &mut templates, None)?.1)
 }

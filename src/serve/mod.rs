@@ -251,7 +251,42 @@ impl Session {
         }
         let r = self.rebuilder.update(&changes);
         self.after_build(r, false);
+        self.finish_deferred();
         Ok(true)
+    }
+
+    /// After the reload has gone out: feeds, sitemap and search index of a
+    /// page-only rebuild, served silently (no page shows them).
+    fn finish_deferred(&mut self) {
+        if !self.rebuilder.deferred_due() {
+            return;
+        }
+        let start = std::time::Instant::now();
+        match self.rebuilder.finish_deferred() {
+            Ok(changed) => {
+                if !changed.is_empty() {
+                    let base = self.rebuilder.base_path().unwrap_or("/").to_string();
+                    self.state.publish(self.rebuilder.files(), &base);
+                }
+                if !self.quiet {
+                    println!(
+                        "[{}] 订阅源、站点地图与搜索索引已更新（{} 个文件，用时 {} 毫秒）",
+                        now(),
+                        changed.len(),
+                        start.elapsed().as_millis()
+                    );
+                }
+            }
+            Err(e) => {
+                let lang = lang_of(&self.root);
+                let overlay = Overlay::from_error(&e, lang).to_json();
+                self.state.set_error(Some(overlay.clone()));
+                self.state.hub.broadcast("build-error", &overlay);
+                if !self.quiet {
+                    print_error(&e, lang, true);
+                }
+            }
+        }
     }
 
     fn after_build(&mut self, r: Result<Rebuilt>, first: bool) {
@@ -307,6 +342,11 @@ impl Session {
         }
         let how = match b.how {
             incremental::How::StaticCopy => "仅复制静态文件".to_string(),
+            incremental::How::Pages => format!(
+                "只更新改动的页面：解析 {} 毫秒，渲染 {} 毫秒",
+                b.phases.0.as_millis(),
+                b.phases.1.as_millis()
+            ),
             incremental::How::Pipeline => format!(
                 "读取与解析 {} 毫秒，渲染 {} 毫秒",
                 b.phases.0.as_millis(),
