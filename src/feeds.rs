@@ -324,7 +324,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     }
     out.push(SitemapEntry {
         loc: urls::permalink(cfg, &urls::stats(cfg)),
-        lastmod: lastmod_of(&site.pages_by_date()[..site.pages.len().min(1)]),
+        lastmod: lastmod_of(&site.by_date()[..site.pages.len().min(1)]),
     });
     for (i, p) in site.pages.iter().enumerate() {
         out.push(SitemapEntry {
@@ -373,7 +373,7 @@ pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a
 /// robots.txt through `write(site_path, bytes)`.
 pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
     let cfg = &site.config;
-    let all = site.pages_by_date();
+    let all = site.by_date();
     let column_items: Vec<Vec<usize>> = (0..site.columns.len())
         .map(|ci| {
             let mut v = site.pages_under(ci);

@@ -618,8 +618,9 @@ impl Renderer<'_> {
             })
             .collect();
         let latest: Vec<Value> = site
-            .pages_by_date()
-            .into_iter()
+            .by_date()
+            .iter()
+            .copied()
             .take(10)
             .map(|i| self.summary(i))
             .collect();

@@ -81,6 +81,8 @@ pub struct Site {
     /// Each column's pages including those of its descendants, in the
     /// column's order (computed once: list pages and page counts use it).
     pub under: Vec<Vec<usize>>,
+    /// All pages newest first.
+    by_date: Vec<usize>,
     /// (previous, next) page in the column's order, parallel to `pages`.
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     /// For each page, per taxonomy, indices of its terms in that taxonomy.
@@ -97,6 +99,47 @@ pub struct Site {
     other_diags: Vec<Diagnostic>,
     /// Diagnostics of each page's Markdown and kind block, parallel to `pages`.
     page_diags: Vec<Vec<Diagnostic>>,
+    /// Each page's terms as written, per taxonomy in config order:
+    /// (key, spelling). Kept so relinking does not fold every term again.
+    written_terms: Vec<WrittenTerms>,
+    /// What the last [`Site::relink`] reported.
+    linked_diags: Vec<Diagnostic>,
+    /// What [`Site::check_url_conflicts`] found.
+    claims: Claims,
+}
+
+/// Every output file claimed by the site's sources, and the conflicts.
+#[derive(Debug, Clone, Default)]
+struct Claims {
+    /// The term layout checked (term paths and their list-page counts):
+    /// the only part of the claims a relink of the same pages can change.
+    layout: Vec<(String, usize)>,
+    /// Conflicts found.
+    diags: Vec<Diagnostic>,
+    /// Source of each output file (lowercased relative path).
+    by_file: HashMap<String, PathBuf>,
+}
+
+/// A page's terms per taxonomy (config order): (key, spelling as written).
+type WrittenTerms = Vec<Vec<(String, String)>>;
+
+/// The terms written on `p`, keyed as [`build_taxonomies`] merges them.
+fn written_terms(cfg: &Config, p: &Page) -> WrittenTerms {
+    cfg.taxonomies
+        .iter()
+        .map(|name| {
+            p.taxonomies
+                .get(name)
+                .map(|terms| {
+                    terms
+                        .iter()
+                        .map(|t| (slug::term_key(t), t.trim().to_string()))
+                        .filter(|(k, _)| !k.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Why [`Site::update_pages`] did not update.
@@ -510,6 +553,7 @@ impl Site {
             assets,
             ..
         } = content;
+        let written: Vec<WrittenTerms> = pages.par_iter().map(|p| written_terms(&config, p)).collect();
         let mut site = Site {
             config,
             columns,
@@ -519,6 +563,7 @@ impl Site {
             column_pages: Vec::new(),
             column_children: Vec::new(),
             under: Vec::new(),
+            by_date: Vec::new(),
             neighbours: Vec::new(),
             page_terms: Vec::new(),
             taxonomies: Vec::new(),
@@ -527,9 +572,12 @@ impl Site {
             link_map: map,
             other_diags,
             page_diags,
+            written_terms: written,
+            linked_diags: Vec::new(),
+            claims: Claims::default(),
         };
-        let linked = site.relink();
-        site.warnings = site.collect_diagnostics(linked);
+        site.linked_diags = site.relink();
+        site.warnings = site.collect_diagnostics();
         if site.warnings.iter().any(|d| d.severity == Severity::Error) {
             return Err(site.warnings);
         }
@@ -571,7 +619,8 @@ impl Site {
             }
         }
         let mut diagnostics = Vec::new();
-        let (taxonomies, page_terms) = build_taxonomies(&self.config, pages, &mut diagnostics);
+        let (taxonomies, page_terms) =
+            build_taxonomies(&self.config, pages, &self.written_terms, &mut diagnostics);
         self.column_pages = column_pages;
         self.column_children = column_children;
         self.neighbours = neighbours;
@@ -580,18 +629,45 @@ impl Site {
         self.under = (0..self.columns.len())
             .map(|ci| self.compute_under(ci))
             .collect();
-        diagnostics.extend(self.check_url_conflicts());
+        self.by_date = if self.columns.first().is_some_and(|c| c.sort_by == SortBy::Date) {
+            self.under[0].clone() // home lists every page, already by date
+        } else {
+            let mut all: Vec<usize> = (0..self.pages.len()).collect();
+            sort_pages(&mut all, &self.pages, SortBy::Date);
+            all
+        };
+        // URL claims change only with the term layout (pages, columns,
+        // assets and aliases keep their URLs between relinks of one site).
+        let layout: Vec<(String, usize)> = self
+            .taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.terms.iter().map(|term| {
+                    let n = term.pages.len().div_ceil(self.config.paginate_by).max(1);
+                    (term.path.clone(), n)
+                })
+            })
+            .collect();
+        if layout != self.claims.layout || layout.is_empty() {
+            let (diags, by_file) = self.check_url_conflicts();
+            self.claims = Claims {
+                layout,
+                diags,
+                by_file,
+            };
+        }
+        diagnostics.extend(self.claims.diags.iter().cloned());
         diagnostics
     }
 
     /// All diagnostics in a stable order: loading, then each page's, then
     /// those of [`Site::relink`].
-    fn collect_diagnostics(&self, linked: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fn collect_diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.other_diags.clone();
         for d in &self.page_diags {
             all.extend(d.iter().cloned());
         }
-        all.extend(linked);
+        all.extend(self.linked_diags.iter().cloned());
         all
     }
 
@@ -665,24 +741,43 @@ impl Site {
         drop(by_path);
         let mut old = Vec::with_capacity(prepared.len());
         let mut changed = Vec::with_capacity(prepared.len());
+        // Order, neighbours and taxonomies depend on these fields only:
+        // when none changed (the usual body edit), relinking can be skipped.
+        let mut relink = false;
         for ((i, p, _, _), (_, body, diags)) in prepared.into_iter().zip(finished) {
+            let written = written_terms(&self.config, &p);
+            let o = &self.pages[i];
+            relink |= o.date != p.date
+                || o.title != p.title
+                || o.weight != p.weight
+                || written != self.written_terms[i];
             old.push((
                 i,
                 std::mem::replace(&mut self.pages[i], p),
                 std::mem::replace(&mut self.bodies[i], body),
                 std::mem::replace(&mut self.page_diags[i], diags),
+                std::mem::replace(&mut self.written_terms[i], written),
             ));
             changed.push(i);
         }
-        let linked = self.relink();
-        let all = self.collect_diagnostics(linked);
+        let old_linked = if relink {
+            let linked = self.relink();
+            Some(std::mem::replace(&mut self.linked_diags, linked))
+        } else {
+            None
+        };
+        let all = self.collect_diagnostics();
         if all.iter().any(|d| d.severity == Severity::Error) {
-            for (i, p, b, d) in old {
+            for (i, p, b, d, w) in old {
                 self.pages[i] = p;
                 self.bodies[i] = b;
                 self.page_diags[i] = d;
+                self.written_terms[i] = w;
             }
-            self.relink();
+            if let Some(linked) = old_linked {
+                self.relink();
+                self.linked_diags = linked;
+            }
             return Err(PageUpdate::Failed(all));
         }
         self.warnings = all;
@@ -724,16 +819,19 @@ impl Site {
 
     /// Pages newest first (all of them).
     pub fn pages_by_date(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..self.pages.len()).collect();
-        sort_pages(&mut all, &self.pages, SortBy::Date);
-        all
+        self.by_date.clone()
+    }
+
+    /// Like [`Site::pages_by_date`], borrowed.
+    pub fn by_date(&self) -> &[usize] {
+        &self.by_date
     }
 
     /// Every file a build writes, with the source claiming it; two sources
     /// claiming one output file are errors (compared case-insensitively, as
     /// Windows and macOS file systems do). An alias may not claim any file,
     /// not even its own page's.
-    fn check_url_conflicts(&self) -> Vec<Diagnostic> {
+    fn check_url_conflicts(&self) -> (Vec<Diagnostic>, HashMap<String, PathBuf>) {
         let cfg = &self.config;
         let mut claims: HashMap<String, PathBuf> = HashMap::new();
         let mut out = Vec::new();
@@ -851,7 +949,15 @@ impl Site {
                 claim(a, &p.file, Some(*line), ("别名", "alias"), true);
             }
         }
-        out
+        (out, claims)
+    }
+
+    /// The source file publishing the output file of site path `path`
+    /// (pages, aliases, columns, assets, taxonomies, feeds), if any.
+    pub fn claimed_by(&self, path: &str) -> Option<&Path> {
+        let file = urls::output_file(&self.config, path)?;
+        let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
+        self.claims.by_file.get(&key).map(PathBuf::as_path)
     }
 }
 
@@ -891,36 +997,25 @@ type TermGroup = (BTreeMap<String, Vec<usize>>, Vec<usize>);
 fn build_taxonomies(
     cfg: &Config,
     pages: &[Page],
+    written: &[WrittenTerms],
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Taxonomy>, PageTerms) {
     let mut page_terms: PageTerms = vec![BTreeMap::new(); pages.len()];
     let mut out = Vec::new();
-    for name in &cfg.taxonomies {
-        // Each written term's key, computed once (folding allocates).
-        let keys: Vec<Vec<(String, &str)>> = pages
-            .par_iter()
-            .map(|p| {
-                p.taxonomies
-                    .get(name)
-                    .map(|terms| {
-                        terms
-                            .iter()
-                            .map(|t| (slug::term_key(t), t.trim()))
-                            .filter(|(k, _)| !k.is_empty())
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
+    for (tax_i, name) in cfg.taxonomies.iter().enumerate() {
+        let keys: Vec<&[(String, String)]> = written
+            .iter()
+            .map(|w| w.get(tax_i).map_or(&[][..], Vec::as_slice))
             .collect();
         // key -> (spelling -> pages using it, all pages with the term)
         let mut groups: BTreeMap<&str, TermGroup> = BTreeMap::new();
         for (i, written) in keys.iter().enumerate() {
-            for (key, t) in written {
+            for (key, t) in written.iter() {
                 let g = groups.entry(key.as_str()).or_default();
-                match g.0.get_mut(*t) {
+                match g.0.get_mut(t.as_str()) {
                     Some(v) => v.push(i),
                     None => {
-                        g.0.insert(t.to_string(), vec![i]);
+                        g.0.insert(t.clone(), vec![i]);
                     }
                 }
                 // Pages come in order, so a repeat can only be the last one.
@@ -1015,7 +1110,7 @@ fn build_taxonomies(
                 continue;
             }
             let mut list: Vec<usize> = Vec::with_capacity(written.len());
-            for (key, _) in written {
+            for (key, _) in written.iter() {
                 if let Some(&ti) = by_key.get(key.as_str())
                     && !list.contains(&ti)
                 {

@@ -327,48 +327,7 @@ impl<'a> Bank<'a> {
 /// a content file, an alias, a taxonomy or term page, or the search page.
 /// Generated pages (practice, statistics) must not overwrite them.
 pub fn claimed_by(site: &Site, path: &str) -> Option<PathBuf> {
-    let cfg = &site.config;
-    let key = |p: &str| {
-        urls::output_file(cfg, p).map(|f| f.to_string_lossy().replace('\\', "/").to_lowercase())
-    };
-    let want = key(path)?;
-    let same = |p: &str| key(p).as_deref() == Some(want.as_str());
-    for p in &site.pages {
-        if same(&p.path) || p.aliases.iter().any(|(a, _)| same(a)) {
-            return Some(p.file.clone());
-        }
-    }
-    for (ci, c) in site.columns.iter().enumerate() {
-        let n = site.pages_under(ci).len().div_ceil(c.paginate_by).max(1);
-        if (1..=n).any(|k| same(&urls::paginated(&c.path, k))) {
-            return Some(
-                c.file
-                    .clone()
-                    .unwrap_or_else(|| Path::new("content").join(&c.dir)),
-            );
-        }
-    }
-    for a in &site.assets {
-        if same(&a.path) {
-            return Some(Path::new("content").join(&a.source));
-        }
-    }
-    let config = PathBuf::from("config.yaml");
-    if cfg.search.enabled && same(&urls::search(cfg)) {
-        return Some(config);
-    }
-    for t in &site.taxonomies {
-        if same(&t.path) {
-            return Some(config);
-        }
-        for term in &t.terms {
-            let n = term.pages.len().div_ceil(cfg.paginate_by).max(1);
-            if (1..=n).any(|k| same(&urls::paginated(&term.path, k))) {
-                return Some(config);
-            }
-        }
-    }
-    None
+    site.claimed_by(path).map(Path::to_path_buf)
 }
 
 /// An error when `path`, which lanmu generates for `what` (zh, en), is
