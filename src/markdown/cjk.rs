@@ -67,6 +67,14 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// (non-CJK) punctuation, because the specification's rules already handle
 /// them and widening the class would change how English text is parsed.
 pub fn is_cjk(c: char) -> bool {
+    // ASCII and the CJK Unified Ideographs block are nearly all of a Chinese
+    // page; answer them before walking the range lists.
+    if c.is_ascii() {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     match c {
         '\u{00B7}' | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'
         | '\u{2026}' => true,
@@ -82,6 +90,19 @@ pub fn is_cjk(c: char) -> bool {
 /// specification's `ranges.md`; unassigned code points in the ideograph
 /// planes count as wide, as UAX #11 prescribes.
 fn is_cjk_character(c: char) -> bool {
+    // Same fast paths as `is_cjk`: no range below starts under U+1100, and
+    // the ideograph block lies inside U+3250–U+A48C.
+    if c.is_ascii() {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
+    in_cjk_character_ranges(c)
+}
+
+/// The range list behind [`is_cjk_character`].
+fn in_cjk_character_ranges(c: char) -> bool {
     matches!(
         c,
         '\u{1100}'..='\u{11FF}'
@@ -1546,6 +1567,20 @@ mod tests {
         assert!(is_cjk_character('ｱ'));
         assert!(is_cjk_character('〽'));
         assert!(!is_cjk_character('🈯'));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_range_lists() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_cjk_character(c), in_cjk_character_ranges(c), "{c:?}");
+        }
+        for c in ('\0'..='\u{7F}').chain('\u{4E00}'..='\u{9FFF}') {
+            let slow = match c {
+                '\u{3000}'..='\u{303F}' => true,
+                _ => in_cjk_character_ranges(c),
+            };
+            assert_eq!(is_cjk(c), slow, "{c:?}");
+        }
     }
 
     #[test]
