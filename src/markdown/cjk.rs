@@ -275,22 +275,27 @@ static PUNCT_BOUNDS: &[u32] = &[
 /// next to the break (an image, inline HTML, math, a footnote reference,
 /// another break, a block boundary) keeps it. Breaks between other text
 /// (`English\ntext`, `中文\nEnglish`) and hard breaks are left untouched.
-pub fn drop_cjk_soft_breaks<'a>(events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
-    let drop: Vec<bool> = (0..events.len())
-        .map(|i| {
+pub fn drop_cjk_soft_breaks<'a>(mut events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
+    // Decide on the unmodified list first (a dropped break must not change
+    // its neighbours' neighbours), then remove in place.
+    let drop: Vec<usize> = (0..events.len())
+        .filter(|&i| {
             matches!(events[i].0, Event::SoftBreak)
                 && neighbour_char(&events, i, true).is_some_and(is_cjk)
                 && neighbour_char(&events, i, false).is_some_and(is_cjk)
         })
         .collect();
-    if !drop.contains(&true) {
+    if drop.is_empty() {
         return events;
     }
+    let mut i = 0;
+    let mut next = drop.iter().peekable();
+    events.retain(|_| {
+        let keep = next.next_if_eq(&&i).is_none();
+        i += 1;
+        keep
+    });
     events
-        .into_iter()
-        .zip(drop)
-        .filter_map(|(ev, d)| (!d).then_some(ev))
-        .collect()
 }
 
 /// The character rendered immediately before (`backwards`) or after event
@@ -1050,10 +1055,9 @@ fn collect_units(
                 let Some(text) = source.get(range.clone()) else {
                     continue;
                 };
-                for (off, b) in text.bytes().enumerate() {
-                    let is_delim = b == b'*' || b == b'_' || (b == b'~' && options.tildes());
+                for_each_delimiter(text.as_bytes(), options.tildes(), |off, b| {
                     let pos = range.start + off;
-                    if is_delim && !is_escaped(source, pos) {
+                    if !is_escaped(source, pos) {
                         units.push(Unit {
                             pos,
                             ch: b,
@@ -1062,7 +1066,7 @@ fn collect_units(
                             item: idx,
                         });
                     }
-                }
+                });
             }
             Item::Open(_, id) => {
                 if let Some(p) = pairs.get(*id) {
@@ -1098,6 +1102,41 @@ fn collect_units(
         }
     }
     units
+}
+
+/// Calls `f(offset, byte)` for every `*`, `_` and (with `tildes`) `~` in
+/// `bytes`, in order. Text events are mostly long runs of CJK text with a
+/// delimiter here and there, so eight bytes are tested at a time (SWAR).
+fn for_each_delimiter(bytes: &[u8], tildes: bool, mut f: impl FnMut(usize, u8)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Non-zero iff some byte of `w` equals `b` (the exact "has zero byte" test).
+    let has = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let is_delim = |b: u8| b == b'*' || b == b'_' || (tildes && b == b'~');
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let tilde = if tildes { has(w, b'~') } else { 0 };
+        if has(w, b'*') | has(w, b'_') | tilde != 0 {
+            for (k, &b) in chunk.iter().enumerate() {
+                if is_delim(b) {
+                    f(base + k, b);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if is_delim(b) {
+            f(base + k, b);
+        }
+    }
 }
 
 /// The whole source delimiter run around units `start..end`: CommonMark
@@ -1611,6 +1650,21 @@ mod tests {
         assert_eq!(side_before("a >", 3, false), Side::NonCjkPunct);
         assert_eq!(side_before("|", 1, true), Side::Space);
         assert_eq!(side_before("\\|", 2, true), Side::NonCjkPunct);
+    }
+
+    #[test]
+    fn delimiter_scan() {
+        let text = "中文**加粗**_x_ a~b~~c 0123456789abcdef*";
+        for tildes in [false, true] {
+            let mut found = Vec::new();
+            for_each_delimiter(text.as_bytes(), tildes, |off, b| found.push((off, b)));
+            let expected: Vec<(usize, u8)> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'*' || b == b'_' || (tildes && b == b'~'))
+                .collect();
+            assert_eq!(found, expected);
+        }
     }
 
     #[test]

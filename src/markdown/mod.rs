@@ -121,18 +121,27 @@ pub fn anchor_id(text: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-struct LineIndex(Vec<usize>);
+/// Line starts of a body, computed on first use: only link problems and
+/// shortcodes need line numbers, and most pages have neither.
+struct LineIndex<'a> {
+    src: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
 
-impl LineIndex {
-    fn new(s: &str) -> Self {
-        LineIndex(
-            std::iter::once(0)
-                .chain(s.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str) -> Self {
+        LineIndex {
+            src,
+            starts: std::cell::OnceCell::new(),
+        }
     }
     fn line(&self, offset: usize) -> usize {
-        match self.0.binary_search(&offset) {
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        match starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -275,14 +284,9 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 title,
                 id,
             }) => {
-                let dest = rewrite(
-                    &dest_url,
-                    false,
-                    links,
-                    &local_anchor,
-                    &mut out,
-                    lines.line(range.start),
-                );
+                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut out, &|| {
+                    lines.line(range.start)
+                });
                 html_events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: CowStr::from(dest),
@@ -294,14 +298,9 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 dest_url, title, ..
             }) => {
                 let size = links.image_size(&dest_url);
-                let src = rewrite(
-                    &dest_url,
-                    true,
-                    links,
-                    &local_anchor,
-                    &mut out,
-                    lines.line(range.start),
-                );
+                let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, &|| {
+                    lines.line(range.start)
+                });
                 image_alt = Some((src, title.to_string(), String::new(), size));
             }
             // Task list checkboxes get an accessible name (done / not done).
@@ -388,7 +387,7 @@ fn rewrite(
     links: &dyn LinkResolver,
     local_anchor: &dyn Fn(&str) -> Option<String>,
     out: &mut Rendered,
-    line: usize,
+    line: &dyn Fn() -> usize,
 ) -> String {
     if let Some(frag) = dest.strip_prefix('#') {
         let decoded = crate::slug::decode_path(frag);
@@ -396,7 +395,7 @@ fn rewrite(
             Some(id) => format!("#{id}"),
             None => {
                 out.problems.push(LinkProblem {
-                    line,
+                    line: line(),
                     message: Msg::new(
                         format!("本页没有标题或锚点 `#{decoded}`"),
                         format!("no heading or anchor `#{decoded}` on this page"),
@@ -416,7 +415,7 @@ fn rewrite(
                     url: base.to_string(),
                     fragment: decoded,
                     written: written.clone(),
-                    line,
+                    line: line(),
                 });
                 format!("{base}#{written}")
             } else {
@@ -424,7 +423,10 @@ fn rewrite(
             }
         }
         Resolved::Broken(m) => {
-            out.problems.push(LinkProblem { line, message: m });
+            out.problems.push(LinkProblem {
+                line: line(),
+                message: m,
+            });
             dest.to_string()
         }
     }
@@ -563,10 +565,26 @@ pub fn word_stats(text: &str) -> (usize, usize) {
 /// The first `max` characters of `text` as a one-line summary: whitespace
 /// collapsed, never cut inside a Latin word, `…` added when cut.
 pub fn truncate_summary(text: &str, max: usize) -> String {
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let chars: Vec<char> = collapsed.chars().collect();
+    // Only the first `max + 1` characters of the collapsed text decide the
+    // result, so collapsing stops there (`text` can be a whole page).
+    let limit = max.saturating_add(1);
+    let mut chars: Vec<char> = Vec::with_capacity(limit.min(text.len()));
+    'words: for word in text.split_whitespace() {
+        if !chars.is_empty() {
+            if chars.len() == limit {
+                break;
+            }
+            chars.push(' ');
+        }
+        for c in word.chars() {
+            if chars.len() == limit {
+                break 'words;
+            }
+            chars.push(c);
+        }
+    }
     if chars.len() <= max {
-        return collapsed;
+        return chars.into_iter().collect();
     }
     let mut cut = max;
     // Inside a Latin word: back up to its start (unless the word is huge).
@@ -705,6 +723,10 @@ mod tests {
         let s = truncate_summary(&"字".repeat(130), 120);
         assert_eq!(s.chars().count(), 121);
         assert_eq!(truncate_summary("hello wonderful world", 8), "hello…");
+        assert_eq!(truncate_summary("  a \n b  ", 3), "a b");
+        assert_eq!(truncate_summary("  a \n b  c", 3), "a b…");
+        assert_eq!(truncate_summary("ab cd", 3), "ab…");
+        assert_eq!(truncate_summary("", 3), "");
     }
 
     #[test]
