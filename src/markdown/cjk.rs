@@ -474,16 +474,96 @@ pub fn cjk_friendly_emphasis_with_options<'a>(
     events: Vec<Spanned<'a>>,
     options: CjkEmphasisOptions,
 ) -> Vec<Spanned<'a>> {
+    let clean = clean_blocks(source, options, &events);
     let mut pass = Pass {
         source,
         options,
         out: Vec::with_capacity(events.len()),
         stack: vec![Level::new(false, false, false, None)],
     };
-    for ev in events {
+    let mut clean = clean.into_iter().peekable();
+    let mut copy_until = None;
+    for (i, ev) in events.into_iter().enumerate() {
+        if let Some(end) = copy_until {
+            pass.out.push(ev);
+            if i == end {
+                copy_until = None;
+            }
+            continue;
+        }
+        if let Some((_, end)) = clean.next_if(|&(start, _)| start == i) {
+            let at_root = pass.stack.len() == 1 && pass.top().open_pairs.is_empty();
+            if at_root {
+                // What the pass would do, minus the bookkeeping: nothing in
+                // the block can take part in matching, so it is emitted as is.
+                pass.flush_top();
+                pass.out.push(ev);
+                copy_until = (end > i).then_some(end);
+                continue;
+            }
+        }
         pass.event(ev);
     }
     pass.finish()
+}
+
+/// Top-level blocks, as `(start, end)` event indices, that the emphasis pass
+/// would copy unchanged: no emphasis-like tags and no delimiter character in
+/// the source of any `Text` event. Most blocks of a typical page (headings,
+/// lists, quotes, paragraphs without `*`/`_`/`~`) are such, and copying them
+/// skips the per-event item bookkeeping.
+fn clean_blocks(
+    source: &str,
+    options: CjkEmphasisOptions,
+    events: &[Spanned<'_>],
+) -> Vec<(usize, usize)> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut clean = false;
+    for (i, (ev, range)) in events.iter().enumerate() {
+        match ev {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    start = i;
+                    clean = !matches!(
+                        tag,
+                        Tag::Emphasis
+                            | Tag::Strong
+                            | Tag::Strikethrough
+                            | Tag::Superscript
+                            | Tag::Subscript
+                            | Tag::Link { .. }
+                            | Tag::Image { .. }
+                    );
+                } else if matches!(
+                    tag,
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Subscript
+                ) {
+                    clean = false;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    // Unbalanced: leave everything to the pass.
+                    return Vec::new();
+                }
+                depth -= 1;
+                if depth == 0 && clean {
+                    blocks.push((start, i));
+                }
+            }
+            Event::Text(_) if depth > 0 && clean => {
+                let text = source.get(range.clone()).unwrap_or_default();
+                let mut found = false;
+                for_each_delimiter(text.as_bytes(), options.tildes(), |_, _| found = true);
+                clean = !found;
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 // ---------------------------------------------------------------------------

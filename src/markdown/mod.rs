@@ -87,6 +87,11 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
     /// Fragment links to other pages, checked after all pages are rendered.
     pub anchors: Vec<AnchorRef>,
+    /// [`word_stats`] of `text`: reading time in minutes. Counted here so
+    /// callers that render pages in parallel count in parallel too.
+    pub reading_time: usize,
+    /// [`word_stats`] of `text`: CJK characters plus Latin words.
+    pub word_count: usize,
 }
 
 /// The pulldown-cmark extensions lanmu enables.
@@ -112,7 +117,10 @@ pub fn anchor_id(text: &str) -> String {
     let folded = crate::slug::fold_width(text);
     let mut out = String::with_capacity(folded.len());
     for c in folded.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        // CJK ideographs are letters with no case: skip the table look-ups.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+        } else if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c.is_whitespace() && !out.ends_with('-') {
             out.push('-');
@@ -197,12 +205,12 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 j += 1;
             }
             let title = text.trim().to_string();
+            let key = anchor_id(&title);
             let base = explicit.clone().unwrap_or_else(|| {
-                let a = anchor_id(&title);
-                if a.is_empty() {
+                if key.is_empty() {
                     "section".to_string()
                 } else {
-                    a
+                    key.clone()
                 }
             });
             let mut unique = base.clone();
@@ -212,7 +220,7 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 n += 1;
             }
             used_ids.push(unique.clone());
-            heading_text_to_id.push((anchor_id(&title), unique.clone()));
+            heading_text_to_id.push((key, unique.clone()));
             if let (Event::Start(Tag::Heading { id, .. }), _) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -364,6 +372,7 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     }
     pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
     out.html = html;
+    (out.reading_time, out.word_count) = word_stats(&out.text);
     out
 }
 
@@ -517,16 +526,15 @@ pub fn count_words(text: &str) -> (usize, usize) {
     let mut latin = 0;
     let mut in_word = false;
     for c in text.chars() {
+        // Branch-free form of: a CJK letter counts itself and ends a word;
+        // another letter or digit starts a word unless inside one; anything
+        // else ends a word. Text alternates between scripts too often for
+        // branches to predict well.
         let (is_cjk, alnum) = count_class(c);
-        if is_cjk {
-            cjk += usize::from(alnum);
-            in_word = false;
-        } else if alnum {
-            latin += usize::from(!in_word);
-            in_word = true;
-        } else {
-            in_word = false;
-        }
+        let latin_alnum = alnum & !is_cjk;
+        cjk += usize::from(alnum & is_cjk);
+        latin += usize::from(latin_alnum & !in_word);
+        in_word = latin_alnum;
     }
     (cjk, latin)
 }
@@ -566,22 +574,28 @@ pub fn word_stats(text: &str) -> (usize, usize) {
 /// collapsed, never cut inside a Latin word, `…` added when cut.
 pub fn truncate_summary(text: &str, max: usize) -> String {
     // Only the first `max + 1` characters of the collapsed text decide the
-    // result, so collapsing stops there (`text` can be a whole page).
+    // result, so collapsing stops there (`text` can be a whole page, and
+    // Chinese text has no spaces to split at). Collapsing is
+    // `split_whitespace` joined with single spaces.
     let limit = max.saturating_add(1);
     let mut chars: Vec<char> = Vec::with_capacity(limit.min(text.len()));
-    'words: for word in text.split_whitespace() {
-        if !chars.is_empty() {
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !chars.is_empty();
+            continue;
+        }
+        if space {
             if chars.len() == limit {
                 break;
             }
             chars.push(' ');
+            space = false;
         }
-        for c in word.chars() {
-            if chars.len() == limit {
-                break 'words;
-            }
-            chars.push(c);
+        if chars.len() == limit {
+            break;
         }
+        chars.push(c);
     }
     if chars.len() <= max {
         return chars.into_iter().collect();
@@ -715,6 +729,10 @@ mod tests {
                 "{c:?}"
             );
         }
+        // anchor_id relies on ideographs having no case.
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
     }
 
     #[test]
@@ -734,5 +752,6 @@ mod tests {
         assert_eq!(anchor_id("一、学习收获"), "一学习收获");
         assert_eq!(anchor_id("Hello World!"), "hello-world");
         assert_eq!(anchor_id("２０２４ 年"), "2024-年");
+        assert_eq!(anchor_id("Ａb 中文，\u{9FFF}"), "ab-中文\u{9FFF}");
     }
 }
