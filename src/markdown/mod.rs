@@ -164,7 +164,7 @@ fn is_more_marker(html: &str) -> bool {
 }
 
 /// Renders a Markdown body.
-pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
+pub fn render<'a>(body: &'a str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, parser_options(cfg))
         .into_offset_iter()
         .collect();
@@ -247,8 +247,12 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     };
 
     // Pass 2: links, images, raw HTML, the summary marker, plain text.
-    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    // Each event becomes at most one output event, so the pass is a
+    // `filter_map` feeding the HTML writer directly. Only a page that may hold
+    // a `<!-- more -->` marker collects the output events first, to render its
+    // summary from a prefix of them.
     let mut summary_at: Option<usize> = None;
+    let mut emitted = 0usize;
     let mut para_depth = 0usize; // inside a paragraph (not in a table or heading)
     let push_lead = |lead: &mut String, t: &str| {
         // Paragraphs join without a space between CJK text, with one otherwise.
@@ -262,54 +266,63 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
         lead.push_str(t);
     };
     let mut image_alt: Option<PendingImage> = None;
-    for (ev, range) in events {
+    let text = &mut out.text;
+    let lead = &mut out.lead;
+    let mut found = Found {
+        problems: &mut out.problems,
+        anchors: &mut out.anchors,
+    };
+    let step = |(ev, range): Spanned<'a>| -> Option<Event<'a>> {
         if let Some((_, _, alt, _)) = &mut image_alt {
             match ev {
                 Event::End(TagEnd::Image) => {
                     let (src, title, alt, size) = image_alt.take().unwrap_or_default();
-                    html_events.push(Event::InlineHtml(CowStr::from(image_html(
+                    emitted += 1;
+                    return Some(Event::InlineHtml(CowStr::from(image_html(
                         &src, &title, &alt, size,
                     ))));
                 }
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                 _ => {}
             }
-            continue;
+            return None;
         }
-        match ev {
+        let html_event = match ev {
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => {
                 if summary_at.is_none() {
-                    summary_at = Some(html_events.len());
+                    summary_at = Some(emitted);
                 }
+                return None;
             }
             Event::Html(h) if !cfg.unsafe_html && !generated.contains(&range.start) => {
-                html_events.push(Event::Text(h))
+                Event::Text(h)
             }
-            Event::InlineHtml(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
+            Event::InlineHtml(h) if !cfg.unsafe_html => Event::Text(h),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut out, &|| {
+                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut found, &|| {
                     lines.line(range.start)
                 });
-                html_events.push(Event::Start(Tag::Link {
+                Event::Start(Tag::Link {
                     link_type,
                     dest_url: CowStr::from(dest),
                     title,
                     id,
-                }));
+                })
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
                 let size = links.image_size(&dest_url);
-                let src = rewrite(&dest_url, true, links, &local_anchor, &mut out, &|| {
+                let src = rewrite(&dest_url, true, links, &local_anchor, &mut found, &|| {
                     lines.line(range.start)
                 });
                 image_alt = Some((src, title.to_string(), String::new(), size));
+                return None;
             }
             // Task list checkboxes get an accessible name (done / not done).
             Event::TaskListMarker(done) => {
@@ -320,61 +333,76 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                     (false, crate::i18n::Lang::En) => "not done",
                 };
                 let checked = if done { " checked" } else { "" };
-                html_events.push(Event::InlineHtml(CowStr::from(format!(
+                Event::InlineHtml(CowStr::from(format!(
                     "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
-                ))));
+                )))
             }
             Event::Start(Tag::Paragraph) => {
                 para_depth += 1;
-                html_events.push(ev);
+                ev
             }
             Event::Text(t) => {
-                out.text.push_str(&t);
+                text.push_str(&t);
                 if para_depth > 0 {
-                    push_lead(&mut out.lead, &t);
+                    push_lead(lead, &t);
                 }
-                html_events.push(Event::Text(t));
+                Event::Text(t)
             }
             Event::Code(t) => {
-                out.text.push_str(&t);
+                text.push_str(&t);
                 if para_depth > 0 {
-                    push_lead(&mut out.lead, &t);
+                    push_lead(lead, &t);
                 }
-                html_events.push(Event::Code(t));
+                Event::Code(t)
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
+                text.push(' ');
                 if para_depth > 0 {
-                    out.lead.push(' ');
+                    lead.push(' ');
                 }
-                html_events.push(ev);
+                ev
             }
             Event::End(TagEnd::Paragraph) => {
                 para_depth = para_depth.saturating_sub(1);
-                out.text.push('\n');
-                out.lead.push('\n');
-                html_events.push(ev);
+                text.push('\n');
+                lead.push('\n');
+                ev
             }
             Event::End(
                 TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
-                out.text.push('\n');
-                html_events.push(ev);
+                text.push('\n');
+                ev
             }
-            other => html_events.push(other),
-        }
-    }
+            other => other,
+        };
+        emitted += 1;
+        Some(html_event)
+    };
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    if let Some(at) = summary_at {
-        let mut summary = String::new();
-        pulldown_cmark::html::push_html(&mut summary, html_events[..at].iter().cloned());
-        out.summary_html = Some(summary);
+    if body.contains("<!--") {
+        let html_events: Vec<Event> = events.into_iter().filter_map(step).collect();
+        if let Some(at) = summary_at {
+            let mut summary = String::new();
+            pulldown_cmark::html::push_html(&mut summary, html_events[..at].iter().cloned());
+            out.summary_html = Some(summary);
+        }
+        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().filter_map(step));
     }
-    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
     out.html = html;
     (out.reading_time, out.word_count) = word_stats(&out.text);
     out
 }
+
+/// Where [`rewrite`] records what it finds (fields of [`Rendered`]).
+struct Found<'r> {
+    problems: &'r mut Vec<LinkProblem>,
+    anchors: &'r mut Vec<AnchorRef>,
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// An image being read: (src, title, alt text so far, pixel size).
 type PendingImage = (String, String, String, Option<(u32, u32)>);
@@ -395,7 +423,7 @@ fn rewrite(
     is_image: bool,
     links: &dyn LinkResolver,
     local_anchor: &dyn Fn(&str) -> Option<String>,
-    out: &mut Rendered,
+    out: &mut Found<'_>,
     line: &dyn Fn() -> usize,
 ) -> String {
     if let Some(frag) = dest.strip_prefix('#') {
