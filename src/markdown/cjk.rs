@@ -67,6 +67,14 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// (non-CJK) punctuation, because the specification's rules already handle
 /// them and widening the class would change how English text is parsed.
 pub fn is_cjk(c: char) -> bool {
+    // ASCII and the CJK Unified Ideographs block are nearly all of a Chinese
+    // page; answer them before walking the range lists.
+    if c.is_ascii() {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     match c {
         '\u{00B7}' | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'
         | '\u{2026}' => true,
@@ -82,6 +90,19 @@ pub fn is_cjk(c: char) -> bool {
 /// specification's `ranges.md`; unassigned code points in the ideograph
 /// planes count as wide, as UAX #11 prescribes.
 fn is_cjk_character(c: char) -> bool {
+    // Same fast paths as `is_cjk`: no range below starts under U+1100, and
+    // the ideograph block lies inside U+3250–U+A48C.
+    if c.is_ascii() {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
+    in_cjk_character_ranges(c)
+}
+
+/// The range list behind [`is_cjk_character`].
+fn in_cjk_character_ranges(c: char) -> bool {
     matches!(
         c,
         '\u{1100}'..='\u{11FF}'
@@ -254,22 +275,27 @@ static PUNCT_BOUNDS: &[u32] = &[
 /// next to the break (an image, inline HTML, math, a footnote reference,
 /// another break, a block boundary) keeps it. Breaks between other text
 /// (`English\ntext`, `中文\nEnglish`) and hard breaks are left untouched.
-pub fn drop_cjk_soft_breaks<'a>(events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
-    let drop: Vec<bool> = (0..events.len())
-        .map(|i| {
+pub fn drop_cjk_soft_breaks<'a>(mut events: Vec<Spanned<'a>>) -> Vec<Spanned<'a>> {
+    // Decide on the unmodified list first (a dropped break must not change
+    // its neighbours' neighbours), then remove in place.
+    let drop: Vec<usize> = (0..events.len())
+        .filter(|&i| {
             matches!(events[i].0, Event::SoftBreak)
                 && neighbour_char(&events, i, true).is_some_and(is_cjk)
                 && neighbour_char(&events, i, false).is_some_and(is_cjk)
         })
         .collect();
-    if !drop.contains(&true) {
+    if drop.is_empty() {
         return events;
     }
+    let mut i = 0;
+    let mut next = drop.iter().peekable();
+    events.retain(|_| {
+        let keep = next.next_if_eq(&&i).is_none();
+        i += 1;
+        keep
+    });
     events
-        .into_iter()
-        .zip(drop)
-        .filter_map(|(ev, d)| (!d).then_some(ev))
-        .collect()
 }
 
 /// The character rendered immediately before (`backwards`) or after event
@@ -448,16 +474,93 @@ pub fn cjk_friendly_emphasis_with_options<'a>(
     events: Vec<Spanned<'a>>,
     options: CjkEmphasisOptions,
 ) -> Vec<Spanned<'a>> {
+    let clean = clean_blocks(source, options, &events);
     let mut pass = Pass {
         source,
         options,
         out: Vec::with_capacity(events.len()),
         stack: vec![Level::new(false, false, false, None)],
     };
-    for ev in events {
+    let mut clean = clean.into_iter().peekable();
+    let mut rest = events.into_iter();
+    let mut i = 0;
+    while let Some(ev) = rest.next() {
+        if let Some((_, end)) = clean.next_if(|&(start, _)| start == i) {
+            let at_root = pass.stack.len() == 1 && pass.top().open_pairs.is_empty();
+            if at_root {
+                // What the pass would do, minus the bookkeeping: nothing in
+                // the block can take part in matching, so it is emitted as is
+                // (in one `extend`, which copies far faster than event by event).
+                pass.flush_top();
+                pass.out.push(ev);
+                pass.out.extend(rest.by_ref().take(end - i));
+                i = end + 1;
+                continue;
+            }
+        }
         pass.event(ev);
+        i += 1;
     }
     pass.finish()
+}
+
+/// Top-level blocks, as `(start, end)` event indices, that the emphasis pass
+/// would copy unchanged: no emphasis-like tags and no delimiter character in
+/// the source of any `Text` event. Most blocks of a typical page (headings,
+/// lists, quotes, paragraphs without `*`/`_`/`~`) are such, and copying them
+/// skips the per-event item bookkeeping.
+fn clean_blocks(
+    source: &str,
+    options: CjkEmphasisOptions,
+    events: &[Spanned<'_>],
+) -> Vec<(usize, usize)> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut clean = false;
+    for (i, (ev, range)) in events.iter().enumerate() {
+        match ev {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    start = i;
+                    clean = !matches!(
+                        tag,
+                        Tag::Emphasis
+                            | Tag::Strong
+                            | Tag::Strikethrough
+                            | Tag::Superscript
+                            | Tag::Subscript
+                            | Tag::Link { .. }
+                            | Tag::Image { .. }
+                    );
+                } else if matches!(
+                    tag,
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Subscript
+                ) {
+                    clean = false;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    // Unbalanced: leave everything to the pass.
+                    return Vec::new();
+                }
+                depth -= 1;
+                if depth == 0 && clean {
+                    blocks.push((start, i));
+                }
+            }
+            Event::Text(_) if depth > 0 && clean => {
+                let text = source.get(range.clone()).unwrap_or_default();
+                let mut found = false;
+                for_each_delimiter(text.as_bytes(), options.tildes(), |_, _| found = true);
+                clean = !found;
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 // ---------------------------------------------------------------------------
@@ -1029,10 +1132,9 @@ fn collect_units(
                 let Some(text) = source.get(range.clone()) else {
                     continue;
                 };
-                for (off, b) in text.bytes().enumerate() {
-                    let is_delim = b == b'*' || b == b'_' || (b == b'~' && options.tildes());
+                for_each_delimiter(text.as_bytes(), options.tildes(), |off, b| {
                     let pos = range.start + off;
-                    if is_delim && !is_escaped(source, pos) {
+                    if !is_escaped(source, pos) {
                         units.push(Unit {
                             pos,
                             ch: b,
@@ -1041,7 +1143,7 @@ fn collect_units(
                             item: idx,
                         });
                     }
-                }
+                });
             }
             Item::Open(_, id) => {
                 if let Some(p) = pairs.get(*id) {
@@ -1077,6 +1179,41 @@ fn collect_units(
         }
     }
     units
+}
+
+/// Calls `f(offset, byte)` for every `*`, `_` and (with `tildes`) `~` in
+/// `bytes`, in order. Text events are mostly long runs of CJK text with a
+/// delimiter here and there, so eight bytes are tested at a time (SWAR).
+fn for_each_delimiter(bytes: &[u8], tildes: bool, mut f: impl FnMut(usize, u8)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Non-zero iff some byte of `w` equals `b` (the exact "has zero byte" test).
+    let has = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let is_delim = |b: u8| b == b'*' || b == b'_' || (tildes && b == b'~');
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let tilde = if tildes { has(w, b'~') } else { 0 };
+        if has(w, b'*') | has(w, b'_') | tilde != 0 {
+            for (k, &b) in chunk.iter().enumerate() {
+                if is_delim(b) {
+                    f(base + k, b);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if is_delim(b) {
+            f(base + k, b);
+        }
+    }
 }
 
 /// The whole source delimiter run around units `start..end`: CommonMark
@@ -1549,6 +1686,20 @@ mod tests {
     }
 
     #[test]
+    fn fast_paths_agree_with_range_lists() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_cjk_character(c), in_cjk_character_ranges(c), "{c:?}");
+        }
+        for c in ('\0'..='\u{7F}').chain('\u{4E00}'..='\u{9FFF}') {
+            let slow = match c {
+                '\u{3000}'..='\u{303F}' => true,
+                _ => in_cjk_character_ranges(c),
+            };
+            assert_eq!(is_cjk(c), slow, "{c:?}");
+        }
+    }
+
+    #[test]
     fn punctuation_table() {
         for c in [
             '!', '*', '~', '“', '”', '。', '，', '《', '¥', '$', '«', '∇', '𝜵', '𐬻', '㊗',
@@ -1576,6 +1727,21 @@ mod tests {
         assert_eq!(side_before("a >", 3, false), Side::NonCjkPunct);
         assert_eq!(side_before("|", 1, true), Side::Space);
         assert_eq!(side_before("\\|", 2, true), Side::NonCjkPunct);
+    }
+
+    #[test]
+    fn delimiter_scan() {
+        let text = "中文**加粗**_x_ a~b~~c 0123456789abcdef*";
+        for tildes in [false, true] {
+            let mut found = Vec::new();
+            for_each_delimiter(text.as_bytes(), tildes, |off, b| found.push((off, b)));
+            let expected: Vec<(usize, u8)> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'*' || b == b'_' || (tildes && b == b'~'))
+                .collect();
+            assert_eq!(found, expected);
+        }
     }
 
     #[test]

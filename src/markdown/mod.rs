@@ -87,6 +87,11 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
     /// Fragment links to other pages, checked after all pages are rendered.
     pub anchors: Vec<AnchorRef>,
+    /// [`word_stats`] of `text`: reading time in minutes. Counted here so
+    /// callers that render pages in parallel count in parallel too.
+    pub reading_time: usize,
+    /// [`word_stats`] of `text`: CJK characters plus Latin words.
+    pub word_count: usize,
 }
 
 /// The pulldown-cmark extensions lanmu enables.
@@ -112,7 +117,10 @@ pub fn anchor_id(text: &str) -> String {
     let folded = crate::slug::fold_width(text);
     let mut out = String::with_capacity(folded.len());
     for c in folded.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        // CJK ideographs are letters with no case: skip the table look-ups.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+        } else if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c.is_whitespace() && !out.ends_with('-') {
             out.push('-');
@@ -121,18 +129,27 @@ pub fn anchor_id(text: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-struct LineIndex(Vec<usize>);
+/// Line starts of a body, computed on first use: only link problems and
+/// shortcodes need line numbers, and most pages have neither.
+struct LineIndex<'a> {
+    src: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
 
-impl LineIndex {
-    fn new(s: &str) -> Self {
-        LineIndex(
-            std::iter::once(0)
-                .chain(s.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str) -> Self {
+        LineIndex {
+            src,
+            starts: std::cell::OnceCell::new(),
+        }
     }
     fn line(&self, offset: usize) -> usize {
-        match self.0.binary_search(&offset) {
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        match starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -147,7 +164,7 @@ fn is_more_marker(html: &str) -> bool {
 }
 
 /// Renders a Markdown body.
-pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
+pub fn render<'a>(body: &'a str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, parser_options(cfg))
         .into_offset_iter()
         .collect();
@@ -188,12 +205,12 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 j += 1;
             }
             let title = text.trim().to_string();
+            let key = anchor_id(&title);
             let base = explicit.clone().unwrap_or_else(|| {
-                let a = anchor_id(&title);
-                if a.is_empty() {
+                if key.is_empty() {
                     "section".to_string()
                 } else {
-                    a
+                    key.clone()
                 }
             });
             let mut unique = base.clone();
@@ -203,7 +220,7 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                 n += 1;
             }
             used_ids.push(unique.clone());
-            heading_text_to_id.push((anchor_id(&title), unique.clone()));
+            heading_text_to_id.push((key, unique.clone()));
             if let (Event::Start(Tag::Heading { id, .. }), _) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -230,8 +247,12 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
     };
 
     // Pass 2: links, images, raw HTML, the summary marker, plain text.
-    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    // Each event becomes at most one output event, so the pass is a
+    // `filter_map` feeding the HTML writer directly. Only a page that may hold
+    // a `<!-- more -->` marker collects the output events first, to render its
+    // summary from a prefix of them.
     let mut summary_at: Option<usize> = None;
+    let mut emitted = 0usize;
     let mut para_depth = 0usize; // inside a paragraph (not in a table or heading)
     let push_lead = |lead: &mut String, t: &str| {
         // Paragraphs join without a space between CJK text, with one otherwise.
@@ -245,64 +266,63 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
         lead.push_str(t);
     };
     let mut image_alt: Option<PendingImage> = None;
-    for (ev, range) in events {
+    let text = &mut out.text;
+    let lead = &mut out.lead;
+    let mut found = Found {
+        problems: &mut out.problems,
+        anchors: &mut out.anchors,
+    };
+    let step = |(ev, range): Spanned<'a>| -> Option<Event<'a>> {
         if let Some((_, _, alt, _)) = &mut image_alt {
             match ev {
                 Event::End(TagEnd::Image) => {
                     let (src, title, alt, size) = image_alt.take().unwrap_or_default();
-                    html_events.push(Event::InlineHtml(CowStr::from(image_html(
+                    emitted += 1;
+                    return Some(Event::InlineHtml(CowStr::from(image_html(
                         &src, &title, &alt, size,
                     ))));
                 }
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                 _ => {}
             }
-            continue;
+            return None;
         }
-        match ev {
+        let html_event = match ev {
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(&h) => {
                 if summary_at.is_none() {
-                    summary_at = Some(html_events.len());
+                    summary_at = Some(emitted);
                 }
+                return None;
             }
             Event::Html(h) if !cfg.unsafe_html && !generated.contains(&range.start) => {
-                html_events.push(Event::Text(h))
+                Event::Text(h)
             }
-            Event::InlineHtml(h) if !cfg.unsafe_html => html_events.push(Event::Text(h)),
+            Event::InlineHtml(h) if !cfg.unsafe_html => Event::Text(h),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest = rewrite(
-                    &dest_url,
-                    false,
-                    links,
-                    &local_anchor,
-                    &mut out,
-                    lines.line(range.start),
-                );
-                html_events.push(Event::Start(Tag::Link {
+                let dest = rewrite(&dest_url, false, links, &local_anchor, &mut found, &|| {
+                    lines.line(range.start)
+                });
+                Event::Start(Tag::Link {
                     link_type,
                     dest_url: CowStr::from(dest),
                     title,
                     id,
-                }));
+                })
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
                 let size = links.image_size(&dest_url);
-                let src = rewrite(
-                    &dest_url,
-                    true,
-                    links,
-                    &local_anchor,
-                    &mut out,
-                    lines.line(range.start),
-                );
+                let src = rewrite(&dest_url, true, links, &local_anchor, &mut found, &|| {
+                    lines.line(range.start)
+                });
                 image_alt = Some((src, title.to_string(), String::new(), size));
+                return None;
             }
             // Task list checkboxes get an accessible name (done / not done).
             Event::TaskListMarker(done) => {
@@ -313,60 +333,76 @@ pub fn render(body: &str, cfg: &MarkdownConfig, links: &dyn LinkResolver) -> Ren
                     (false, crate::i18n::Lang::En) => "not done",
                 };
                 let checked = if done { " checked" } else { "" };
-                html_events.push(Event::InlineHtml(CowStr::from(format!(
+                Event::InlineHtml(CowStr::from(format!(
                     "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
-                ))));
+                )))
             }
             Event::Start(Tag::Paragraph) => {
                 para_depth += 1;
-                html_events.push(ev);
+                ev
             }
             Event::Text(t) => {
-                out.text.push_str(&t);
+                text.push_str(&t);
                 if para_depth > 0 {
-                    push_lead(&mut out.lead, &t);
+                    push_lead(lead, &t);
                 }
-                html_events.push(Event::Text(t));
+                Event::Text(t)
             }
             Event::Code(t) => {
-                out.text.push_str(&t);
+                text.push_str(&t);
                 if para_depth > 0 {
-                    push_lead(&mut out.lead, &t);
+                    push_lead(lead, &t);
                 }
-                html_events.push(Event::Code(t));
+                Event::Code(t)
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
+                text.push(' ');
                 if para_depth > 0 {
-                    out.lead.push(' ');
+                    lead.push(' ');
                 }
-                html_events.push(ev);
+                ev
             }
             Event::End(TagEnd::Paragraph) => {
                 para_depth = para_depth.saturating_sub(1);
-                out.text.push('\n');
-                out.lead.push('\n');
-                html_events.push(ev);
+                text.push('\n');
+                lead.push('\n');
+                ev
             }
             Event::End(
                 TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
-                out.text.push('\n');
-                html_events.push(ev);
+                text.push('\n');
+                ev
             }
-            other => html_events.push(other),
-        }
-    }
+            other => other,
+        };
+        emitted += 1;
+        Some(html_event)
+    };
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    if let Some(at) = summary_at {
-        let mut summary = String::new();
-        pulldown_cmark::html::push_html(&mut summary, html_events[..at].iter().cloned());
-        out.summary_html = Some(summary);
+    if body.contains("<!--") {
+        let html_events: Vec<Event> = events.into_iter().filter_map(step).collect();
+        if let Some(at) = summary_at {
+            let mut summary = String::new();
+            pulldown_cmark::html::push_html(&mut summary, html_events[..at].iter().cloned());
+            out.summary_html = Some(summary);
+        }
+        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().filter_map(step));
     }
-    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
     out.html = html;
+    (out.reading_time, out.word_count) = word_stats(&out.text);
     out
 }
+
+/// Where [`rewrite`] records what it finds (fields of [`Rendered`]).
+struct Found<'r> {
+    problems: &'r mut Vec<LinkProblem>,
+    anchors: &'r mut Vec<AnchorRef>,
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// An image being read: (src, title, alt text so far, pixel size).
 type PendingImage = (String, String, String, Option<(u32, u32)>);
@@ -387,8 +423,8 @@ fn rewrite(
     is_image: bool,
     links: &dyn LinkResolver,
     local_anchor: &dyn Fn(&str) -> Option<String>,
-    out: &mut Rendered,
-    line: usize,
+    out: &mut Found<'_>,
+    line: &dyn Fn() -> usize,
 ) -> String {
     if let Some(frag) = dest.strip_prefix('#') {
         let decoded = crate::slug::decode_path(frag);
@@ -396,7 +432,7 @@ fn rewrite(
             Some(id) => format!("#{id}"),
             None => {
                 out.problems.push(LinkProblem {
-                    line,
+                    line: line(),
                     message: Msg::new(
                         format!("本页没有标题或锚点 `#{decoded}`"),
                         format!("no heading or anchor `#{decoded}` on this page"),
@@ -416,7 +452,7 @@ fn rewrite(
                     url: base.to_string(),
                     fragment: decoded,
                     written: written.clone(),
-                    line,
+                    line: line(),
                 });
                 format!("{base}#{written}")
             } else {
@@ -424,7 +460,10 @@ fn rewrite(
             }
         }
         Resolved::Broken(m) => {
-            out.problems.push(LinkProblem { line, message: m });
+            out.problems.push(LinkProblem {
+                line: line(),
+                message: m,
+            });
             dest.to_string()
         }
     }
@@ -515,26 +554,45 @@ pub fn count_words(text: &str) -> (usize, usize) {
     let mut latin = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if cjk::is_cjk(c) {
-            if c.is_alphanumeric() {
-                cjk += 1;
-            }
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                latin += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = false;
-        }
+        // Branch-free form of: a CJK letter counts itself and ends a word;
+        // another letter or digit starts a word unless inside one; anything
+        // else ends a word. Text alternates between scripts too often for
+        // branches to predict well.
+        let (is_cjk, alnum) = count_class(c);
+        let latin_alnum = alnum & !is_cjk;
+        cjk += usize::from(alnum & is_cjk);
+        latin += usize::from(latin_alnum & !in_word);
+        in_word = latin_alnum;
     }
     (cjk, latin)
+}
+
+/// `(cjk::is_cjk(c), c.is_alphanumeric())`, answered without Unicode table
+/// look-ups for the characters Chinese pages are made of: ASCII, the CJK
+/// Unified Ideographs block and the common full-width punctuation. Counting
+/// runs over every character of every page, and the general look-ups made it
+/// the most expensive step of the Markdown stage.
+#[inline]
+fn count_class(c: char) -> (bool, bool) {
+    match c {
+        '\0'..='\u{7F}' => (false, c.is_ascii_alphanumeric()),
+        // Every code point of the block is an assigned ideograph (Lo).
+        '\u{4E00}'..='\u{9FFF}' => (true, true),
+        '，' | '。' | '、' | '；' | '：' | '！' | '？' | '“' | '”' | '‘' | '’' | '《' | '》'
+        | '（' | '）' | '…' | '—' | '·' => (true, false),
+        _ => (cjk::is_cjk(c), c.is_alphanumeric()),
+    }
 }
 
 /// Reading time in minutes: CJK characters at 400 a minute plus Latin words at
 /// 200 a minute, at least one minute.
 pub fn reading_time(text: &str) -> usize {
+    word_stats(text).0
+}
+
+/// `(reading_time(text), words)` in one pass over `text`, where `words` is
+/// CJK characters plus Latin words as [`count_words`] counts them.
+pub fn word_stats(text: &str) -> (usize, usize) {
     let (cjk, latin) = count_words(text);
     reading_minutes(cjk, latin)
 }
@@ -542,16 +600,38 @@ pub fn reading_time(text: &str) -> usize {
 /// Reading time from figures already counted by [`count_words`].
 pub fn reading_minutes(cjk: usize, latin: usize) -> usize {
     let minutes = cjk as f64 / 400.0 + latin as f64 / 200.0;
-    (minutes.ceil() as usize).max(1)
+    ((minutes.ceil() as usize).max(1), cjk + latin)
 }
 
 /// The first `max` characters of `text` as a one-line summary: whitespace
 /// collapsed, never cut inside a Latin word, `…` added when cut.
 pub fn truncate_summary(text: &str, max: usize) -> String {
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let chars: Vec<char> = collapsed.chars().collect();
+    // Only the first `max + 1` characters of the collapsed text decide the
+    // result, so collapsing stops there (`text` can be a whole page, and
+    // Chinese text has no spaces to split at). Collapsing is
+    // `split_whitespace` joined with single spaces.
+    let limit = max.saturating_add(1);
+    let mut chars: Vec<char> = Vec::with_capacity(limit.min(text.len()));
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !chars.is_empty();
+            continue;
+        }
+        if space {
+            if chars.len() == limit {
+                break;
+            }
+            chars.push(' ');
+            space = false;
+        }
+        if chars.len() == limit {
+            break;
+        }
+        chars.push(c);
+    }
     if chars.len() <= max {
-        return collapsed;
+        return chars.into_iter().collect();
     }
     let mut cut = max;
     // Inside a Latin word: back up to its start (unless the word is huge).
@@ -670,6 +750,22 @@ mod tests {
             2
         );
         assert_eq!(count_words("中文，English words 123"), (2, 3));
+        assert_eq!(word_stats(&"字".repeat(801)), (3, 801));
+    }
+
+    #[test]
+    fn count_class_matches_unicode_tables() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                count_class(c),
+                (cjk::is_cjk(c), c.is_alphanumeric()),
+                "{c:?}"
+            );
+        }
+        // anchor_id relies on ideographs having no case.
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
     }
 
     #[test]
@@ -678,6 +774,10 @@ mod tests {
         let s = truncate_summary(&"字".repeat(130), 120);
         assert_eq!(s.chars().count(), 121);
         assert_eq!(truncate_summary("hello wonderful world", 8), "hello…");
+        assert_eq!(truncate_summary("  a \n b  ", 3), "a b");
+        assert_eq!(truncate_summary("  a \n b  c", 3), "a b…");
+        assert_eq!(truncate_summary("ab cd", 3), "ab…");
+        assert_eq!(truncate_summary("", 3), "");
     }
 
     #[test]
@@ -685,5 +785,6 @@ mod tests {
         assert_eq!(anchor_id("一、学习收获"), "一学习收获");
         assert_eq!(anchor_id("Hello World!"), "hello-world");
         assert_eq!(anchor_id("２０２４ 年"), "2024-年");
+        assert_eq!(anchor_id("Ａb 中文，\u{9FFF}"), "ab-中文\u{9FFF}");
     }
 }
