@@ -29,14 +29,29 @@ pub trait Sink: Sync {
 pub struct DirSink {
     root: PathBuf,
     written: Mutex<std::collections::HashSet<PathBuf>>,
+    /// `root` started empty: nothing to compare with or to remove.
+    fresh: bool,
 }
 
 impl DirSink {
-    /// A sink writing below `root` (which must exist).
+    /// A sink writing below `root` (which must exist), which may hold an
+    /// earlier build: identical files are left alone and
+    /// [`DirSink::remove_stale`] removes what was not written.
     pub fn new(root: PathBuf) -> Self {
         DirSink {
             root,
             written: Mutex::new(Default::default()),
+            fresh: false,
+        }
+    }
+
+    /// A sink writing below `root`, which was just created empty: no file
+    /// is compared before writing and there is nothing stale (on a clean
+    /// 10k-page build the walk for stale files alone cost ~0.2 s).
+    pub fn fresh(root: PathBuf) -> Self {
+        DirSink {
+            fresh: true,
+            ..DirSink::new(root)
         }
     }
 
@@ -49,6 +64,9 @@ impl DirSink {
     /// Deletes every file below the root that this build did not write, and
     /// folders left empty. Only ever touches the sink's own folder.
     pub fn remove_stale(&self) -> Result<()> {
+        if self.fresh {
+            return Ok(());
+        }
         let written = self
             .written
             .lock()
@@ -106,15 +124,17 @@ fn checked_rel(rel: &Path) -> Result<()> {
 impl Sink for DirSink {
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         checked_rel(rel)?;
-        self.note(rel);
         let dest = self.root.join(rel);
-        if same_bytes(&dest, bytes) {
-            return Ok(());
+        if !self.fresh {
+            self.note(rel);
+            if same_bytes(&dest, bytes) {
+                return Ok(());
+            }
         }
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        if dest.is_dir() {
+        if !self.fresh && dest.is_dir() {
             std::fs::remove_dir_all(&dest).map_err(|e| Error::io(&dest, e))?;
         }
         std::fs::write(&dest, bytes).map_err(|e| Error::io(&dest, e))
@@ -229,6 +249,11 @@ fn sibling(output: &Path, tag: &str) -> PathBuf {
 }
 
 impl Staging {
+    /// Whether the staging folder holds an earlier build (else it is empty).
+    pub fn recycled(&self) -> bool {
+        self.recycled
+    }
+
     /// Prepares the staging folder next to `output`: the previous build's
     /// output kept as `.NAME.lanmu-spare` when there is one (so unchanged
     /// files need not be written again), else an empty folder. A staging

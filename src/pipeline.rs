@@ -147,7 +147,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built> {
     }
     let (site, paths, mut templates) = load(opts)?;
     let staging = Staging::new(&output)?;
-    let dir_sink = DirSink::new(staging.dir.clone());
+    let dir_sink = if staging.recycled() {
+        DirSink::new(staging.dir.clone())
+    } else {
+        DirSink::fresh(staging.dir.clone())
+    };
     let relative = crate::publish::relative::RelativeSink::new(&dir_sink, &site.config.base_path);
     let sink: &dyn Sink = if site.config.relative_urls {
         &relative

@@ -437,7 +437,6 @@ fn finish_body<'a>(
         (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
         (None, None) => markdown::truncate_summary(&r.lead, 120),
     };
-    let (cjk, latin) = markdown::count_words(&r.text);
     let cover = p.cover.as_ref().and_then(|c| {
         match (FileLinks {
             map,
@@ -461,8 +460,8 @@ fn finish_body<'a>(
         summary,
         summary_html,
         toc: r.toc.clone(),
-        reading_time: markdown::reading_minutes(cjk, latin),
-        word_count: cjk + latin,
+        reading_time: r.reading_time,
+        word_count: r.word_count,
         text: r.text.clone(),
         cover,
         anchor_targets,
@@ -553,7 +552,10 @@ impl Site {
             assets,
             ..
         } = content;
-        let written: Vec<WrittenTerms> = pages.par_iter().map(|p| written_terms(&config, p)).collect();
+        let written: Vec<WrittenTerms> = pages
+            .par_iter()
+            .map(|p| written_terms(&config, p))
+            .collect();
         let mut site = Site {
             config,
             columns,
@@ -629,7 +631,11 @@ impl Site {
         self.under = (0..self.columns.len())
             .map(|ci| self.compute_under(ci))
             .collect();
-        self.by_date = if self.columns.first().is_some_and(|c| c.sort_by == SortBy::Date) {
+        self.by_date = if self
+            .columns
+            .first()
+            .is_some_and(|c| c.sort_by == SortBy::Date)
+        {
             self.under[0].clone() // home lists every page, already by date
         } else {
             let mut all: Vec<usize> = (0..self.pages.len()).collect();

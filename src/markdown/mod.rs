@@ -594,11 +594,6 @@ pub fn reading_time(text: &str) -> usize {
 /// CJK characters plus Latin words as [`count_words`] counts them.
 pub fn word_stats(text: &str) -> (usize, usize) {
     let (cjk, latin) = count_words(text);
-    reading_minutes(cjk, latin)
-}
-
-/// Reading time from figures already counted by [`count_words`].
-pub fn reading_minutes(cjk: usize, latin: usize) -> usize {
     let minutes = cjk as f64 / 400.0 + latin as f64 / 200.0;
     ((minutes.ceil() as usize).max(1), cjk + latin)
 }

@@ -233,8 +233,18 @@ impl Rebuilder {
         self.remember(&site, &paths);
         let (warnings, lang) = (site.warnings.clone(), site.config.lang);
         self.model = Some(Model {
-            fingerprints: inc.next.into_inner().unwrap_or_default().into_iter().collect(),
-            file_of: inc.rendered.into_inner().unwrap_or_default().into_iter().collect(),
+            fingerprints: inc
+                .next
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            file_of: inc
+                .rendered
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
             deferred_keys: inc
                 .deferred
                 .into_inner()
@@ -436,7 +446,12 @@ impl Rebuilder {
         };
         let t_render = start.elapsed() - t_load;
         let rendered = new.len();
-        let next: HashMap<u64, u64> = inc.next.into_inner().unwrap_or_default().into_iter().collect();
+        let next: HashMap<u64, u64> = inc
+            .next
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         model
             .file_of
             .extend(inc.rendered.into_inner().unwrap_or_default());
