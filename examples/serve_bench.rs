@@ -148,10 +148,8 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&body).into_owned())
 }
 
-/// The page's URL path, from the served site: the page file's `<link
-/// rel=canonical>` is not known here, so ask the server for the sitemap.
+/// The page's URL path (generated pages publish at `<column>/<file stem>/`).
 fn page_url(port: u16, base: &str, file: &Path, root: &Path) -> Option<String> {
-    // Generated pages publish at <column>/<file stem>/.
     let rel = file.strip_prefix(root.join("content")).ok()?;
     let stem = rel.with_extension("");
     let path = format!("{base}{}/", stem.to_string_lossy().replace('\\', "/"));
@@ -190,6 +188,15 @@ fn end_to_end(root: &Path, pages: &[PathBuf], server: &Path) {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
+    // The redirect answers before the first build is done: wait for the home page.
+    while !http_get(port, &base).is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "first build did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    println!("server up after {:.0} ms", ms(start.elapsed()));
     let mut events = TcpStream::connect(("127.0.0.1", port)).expect("events");
     write!(
         events,

@@ -388,7 +388,7 @@ pub fn write_all(site: &Site, write: &WriteFn) -> Vec<Result<(), Diagnostic>> {
             alternate: cfg.base_path.clone(),
             dir: cfg.base_path.clone(),
             id: "site".into(),
-            items: &all,
+            items: all,
         },
         true,
     )];

@@ -306,8 +306,87 @@ fn paginate(items: &[usize], per: usize) -> Vec<&[usize]> {
     items.chunks(per.max(1)).collect()
 }
 
-impl Renderer<'_> {
-    /// Page `i`'s summary as a template value.
+impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        tpl: &'a Templates,
+        sink: &'a dyn Sink,
+        inc: Option<&'a Incremental<'a>>,
+    ) -> Renderer<'a> {
+        let cfg = &site.config;
+        let (sigs, column_sigs): (Vec<u64>, Vec<u64>) = match inc {
+            Some(inc) => (
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|j| {
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        inc.revs.get(j).hash(&mut h);
+                        for (tax, list) in &site.page_terms[j] {
+                            if let Some(t) = site.taxonomies.iter().find(|t| &t.name == tax) {
+                                for &k in list {
+                                    t.terms[k].path.hash(&mut h);
+                                    t.terms[k].pages.len().hash(&mut h);
+                                }
+                            }
+                        }
+                        h.finish()
+                    })
+                    .collect(),
+                (0..site.columns.len())
+                    .map(|ci| {
+                        let children: Vec<usize> = site.column_children[ci]
+                            .iter()
+                            .map(|&k| site.under(k).len())
+                            .collect();
+                        fingerprint((site.under(ci).len(), children))
+                    })
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        Renderer {
+            site,
+            tpl,
+            sink,
+            summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            inc,
+            sigs,
+            column_sigs,
+            strings: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()),
+        }
+    }
+
+    /// Feeds, sitemap, search index, exam tools and the statistics page
+    /// (see [`render_deferred`]).
+    fn deferred(&self) -> Vec<Result<(), Diagnostic>> {
+        let site = self.site;
+        let cfg = &site.config;
+        let timer = crate::pipeline::PhaseTimer::new();
+        let write = |path: &str, bytes: &[u8]| self.write(path, bytes, Path::new("config.yaml"));
+        let mut results = feeds::write_all(site, &write);
+        timer.mark("feeds and sitemap");
+        if cfg.search.enabled {
+            let search_dir = urls::search(cfg);
+            let failed = Mutex::new(Vec::new());
+            crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
+                let res = write(&format!("{search_dir}{rel}"), bytes);
+                let ok = res.is_ok();
+                if let Ok(mut f) = failed.lock() {
+                    f.push(res);
+                }
+                ok
+            });
+            results.extend(failed.into_inner().unwrap_or_default());
+            timer.mark("search index");
+        }
+        for ci in crate::kinds::bank::exam_columns(site) {
+            results.extend(self.exam_tools(ci));
+        }
+        results.push(self.stats_page());
+        timer.mark("exam tools and statistics");
+        results
+    }
+
     fn summary(&self, i: usize) -> Value {
         self.summaries[i]
             .get_or_init(|| Value::from_serializable(&summary_of(self.site, i)))
@@ -954,47 +1033,43 @@ fn write_out(
     })
 }
 
-/// The machine-read files: feeds, sitemap, robots.txt and the search index.
-/// A page-only rebuild ([`Incremental::pages_only`]) leaves them to this
-/// call, made after the changed pages are served. Returns the output files
-/// written.
-pub fn render_deferred(site: &Site, sink: &dyn Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
-    let (results, keys) = write_deferred(site, sink);
-    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-    if errors.is_empty() {
-        Ok(keys)
-    } else {
-        Err(errors)
+/// A sink that notes the files written through it.
+struct Recording<'a> {
+    inner: &'a dyn Sink,
+    keys: Mutex<Vec<String>>,
+}
+
+impl Sink for Recording<'_> {
+    fn write(&self, rel: &Path, bytes: &[u8]) -> crate::error::Result<()> {
+        if let Ok(mut k) = self.keys.lock() {
+            k.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        self.inner.write(rel, bytes)
     }
 }
 
-fn write_deferred(site: &Site, sink: &dyn Sink) -> (Vec<Result<(), Diagnostic>>, Vec<String>) {
-    let cfg = &site.config;
-    let keys = Mutex::new(Vec::new());
-    let write = |path: &str, bytes: &[u8]| {
-        if let (Some(rel), Ok(mut k)) = (urls::output_file(cfg, path), keys.lock()) {
-            k.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-        write_out(site, sink, path, bytes, Path::new("config.yaml"))
+/// The outputs that summarise the whole site and that nobody reads while
+/// editing a page: feeds, sitemap, robots.txt, search index, statistics
+/// page, exam question banks with their practice pages. A page-only
+/// rebuild ([`Incremental::pages_only`]) leaves them to this call, made
+/// after the changed pages are served. Returns the output files written.
+pub fn render_deferred(
+    site: &Site,
+    tpl: &mut Templates,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    set_globals(site, tpl);
+    let rec = Recording {
+        inner: sink,
+        keys: Mutex::default(),
     };
-    let timer = crate::pipeline::PhaseTimer::new();
-    let mut results = feeds::write_all(site, &write);
-    timer.mark("feeds and sitemap");
-    if cfg.search.enabled {
-        let search_dir = urls::search(cfg);
-        let failed = Mutex::new(Vec::new());
-        crate::search::write_index(site, &|rel: &str, bytes: &[u8]| {
-            let res = write(&format!("{search_dir}{rel}"), bytes);
-            let ok = res.is_ok();
-            if let Ok(mut f) = failed.lock() {
-                f.push(res);
-            }
-            ok
-        });
-        results.extend(failed.into_inner().unwrap_or_default());
-        timer.mark("search index");
+    let r = Renderer::new(site, tpl, &rec, None);
+    let errors: Vec<Diagnostic> = r.deferred().into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        Ok(rec.keys.into_inner().unwrap_or_default())
+    } else {
+        Err(errors)
     }
-    (results, keys.into_inner().unwrap_or_default())
 }
 
 /// Like [`render_site`], skipping the outputs `inc` finds unchanged (and,
@@ -1009,46 +1084,7 @@ pub fn render_with(
     let cfg = &site.config;
     set_globals(site, tpl);
     let tpl: &Templates = tpl;
-    let (sigs, column_sigs): (Vec<u64>, Vec<u64>) = match inc {
-        Some(inc) => (
-            (0..site.pages.len())
-                .into_par_iter()
-                .map(|j| {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
-                    inc.revs.get(j).hash(&mut h);
-                    for (tax, list) in &site.page_terms[j] {
-                        if let Some(t) = site.taxonomies.iter().find(|t| &t.name == tax) {
-                            for &k in list {
-                                t.terms[k].path.hash(&mut h);
-                                t.terms[k].pages.len().hash(&mut h);
-                            }
-                        }
-                    }
-                    h.finish()
-                })
-                .collect(),
-            (0..site.columns.len())
-                .map(|ci| {
-                    let children: Vec<usize> = site.column_children[ci]
-                        .iter()
-                        .map(|&k| site.under(k).len())
-                        .collect();
-                    fingerprint((site.under(ci).len(), children))
-                })
-                .collect(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    let r = Renderer {
-        site,
-        tpl,
-        sink,
-        summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-        inc,
-        sigs,
-        column_sigs,
-        strings: crate::i18n::strings(cfg.lang, &cfg.i18n_overrides()),
-    };
+    let r = Renderer::new(site, tpl, sink, inc);
     let pages_only = inc.is_some_and(|i| i.pages_only);
     let errors: std::cell::RefCell<Vec<Diagnostic>> = Default::default();
     let collect = |res: Vec<Result<(), Diagnostic>>| {
@@ -1117,25 +1153,22 @@ pub fn render_with(
     );
     timer.mark("render lists, terms, aliases");
     if !pages_only {
-        let (results, keys) = write_deferred(site, sink);
-        collect(results);
+        let rec = Recording {
+            inner: sink,
+            keys: Mutex::default(),
+        };
+        let deferred = Renderer::new(site, tpl, &rec, None);
+        collect(deferred.deferred());
         if let Some(inc) = inc
             && let Ok(mut d) = inc.deferred.lock()
         {
-            d.extend(keys);
+            d.extend(rec.keys.into_inner().unwrap_or_default());
         }
     }
     if cfg.search.enabled {
         collect(vec![r.search_page()]);
     }
-    // Exam practice tools per exam column, and the statistics page.
     let exam_columns = crate::kinds::bank::exam_columns(site);
-    for &ci in &exam_columns {
-        collect(r.exam_tools(ci));
-    }
-    collect(vec![r.stats_page()]);
-
-    timer.mark("exam tools and statistics");
     // Static files: theme first, the site's own `static/` wins.
     let mut statics: BTreeMap<String, Source> = BTreeMap::new();
     match theme_files(paths, &cfg.theme, "static") {

@@ -719,7 +719,7 @@ impl Site {
                 && self
                     .bodies
                     .iter()
-                    .any(|b| b.anchor_targets.iter().any(|t| *t == p.path))
+                    .any(|b| b.anchor_targets.contains(&p.path))
             {
                 return Err(PageUpdate::NotInPlace);
             }

@@ -517,7 +517,8 @@ impl Rebuilder {
         } else {
             &mem
         };
-        let keys = render::render_deferred(&model.site, sink).map_err(Error::Content)?;
+        let keys = render::render_deferred(&model.site, &mut model.templates, sink)
+            .map_err(Error::Content)?;
         let new = mem
             .files
             .into_inner()

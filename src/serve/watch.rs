@@ -19,8 +19,12 @@ use notify_debouncer_full::{
 
 use crate::error::{Error, Result};
 
-/// How long a path must be quiet before its change is reported.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How long a path must be quiet before its change is reported. Editors
+/// save (write, or write a temporary file and rename it) within a few
+/// milliseconds, so 20 ms merges a save's events while keeping the time
+/// from saving to the reload short; a burst that outlasts it (a large
+/// `git checkout`) just gives a second rebuild.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// How often `--poll` scans the tree.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -208,13 +212,27 @@ impl Watcher {
         };
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut errors: Vec<String> = Vec::new();
-        let mut take = |m: std::result::Result<Vec<PathBuf>, String>| match m {
+        let take = |m: std::result::Result<Vec<PathBuf>, String>,
+                    paths: &mut Vec<PathBuf>,
+                    errors: &mut Vec<String>| match m {
             Ok(p) => paths.extend(p),
             Err(e) => errors.push(e),
         };
-        take(first);
-        while let Ok(m) = self.rx.recv_timeout(DEBOUNCE * 2) {
-            take(m);
+        take(first, &mut paths, &mut errors);
+        // A save (a few paths) is rebuilt at once; a bulk change (a `git
+        // checkout`, a folder copied in) waits while more batches follow,
+        // so it is usually rebuilt once.
+        let bulk = |n: usize| n > 5;
+        loop {
+            let next = if bulk(paths.len()) {
+                self.rx.recv_timeout(DEBOUNCE * 2).ok()
+            } else {
+                self.rx.try_recv().ok()
+            };
+            match next {
+                Some(m) => take(m, &mut paths, &mut errors),
+                None => break,
+            }
         }
         // Top folders that appeared, vanished or were replaced get a fresh watch.
         let tops: BTreeSet<String> = paths
