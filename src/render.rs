@@ -444,8 +444,8 @@ impl<'a> Renderer<'a> {
         path: &str,
         source: &Path,
     ) -> Result<(), Diagnostic> {
-        let html = self.tpl.render(template, ctx, source)?;
-        self.write(path, html.as_bytes(), source)
+        let html = self.tpl.render_bytes(template, ctx, source)?;
+        self.write(path, &html, source)
     }
 
     fn base_context(

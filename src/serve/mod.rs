@@ -160,7 +160,15 @@ pub struct Session {
     origin: String,
     quiet: bool,
     warnings_shown: Vec<crate::error::Diagnostic>,
+    /// When the last rebuild finished (deferred files wait for a quiet moment).
+    last_rebuild: std::time::Instant,
 }
+
+/// How long the sources must stay unchanged after a page-only rebuild
+/// before its deferred files are written: saves that follow each other
+/// (an editor's "save all", fixing a typo just seen) are not kept waiting
+/// behind the search index.
+const DEFERRED_AFTER: Duration = Duration::from_millis(800);
 
 fn now() -> String {
     jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
@@ -201,6 +209,7 @@ impl Session {
             origin,
             quiet: opts.quiet,
             warnings_shown: Vec::new(),
+            last_rebuild: std::time::Instant::now(),
         };
         let r = s.rebuilder.full();
         s.after_build(r, true);
@@ -222,12 +231,17 @@ impl Session {
         &self.rebuilder
     }
 
-    /// Waits up to `timeout` for changes and rebuilds after them. Returns
-    /// whether a rebuild ran.
+    /// Waits up to `timeout` for changes and rebuilds after them (or, when
+    /// none came, finishes deferred files). Returns whether a rebuild ran.
     pub fn step(&mut self, timeout: Duration) -> Result<bool> {
         let changes: Vec<Change> = match self.watcher.next(timeout) {
             Ok(Some(c)) if !c.is_empty() => c,
-            Ok(_) => return Ok(false),
+            Ok(_) => {
+                if self.last_rebuild.elapsed() >= DEFERRED_AFTER {
+                    self.finish_deferred();
+                }
+                return Ok(false);
+            }
             Err(e) => return Err(Error::Other(e)),
         };
         if !self.quiet {
@@ -251,12 +265,13 @@ impl Session {
         }
         let r = self.rebuilder.update(&changes);
         self.after_build(r, false);
-        self.finish_deferred();
+        self.last_rebuild = std::time::Instant::now();
         Ok(true)
     }
 
-    /// After the reload has gone out: feeds, sitemap and search index of a
-    /// page-only rebuild, served silently (no page shows them).
+    /// Once no change has come for a moment after a page-only rebuild: its
+    /// feeds, sitemap, search index, statistics and exam banks, served
+    /// without a reload.
     fn finish_deferred(&mut self) {
         if !self.rebuilder.deferred_due() {
             return;
