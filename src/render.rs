@@ -323,7 +323,10 @@ impl<'a> Renderer<'a> {
                         inc.revs.get(j).hash(&mut h);
                         for (tax, list) in &site.page_terms[j] {
                             if let Some(t) = site.taxonomies.iter().find(|t| &t.name == tax) {
+                                // What a summary shows of each term: the
+                                // spelling most pages use, its URL, its count.
                                 for &k in list {
+                                    t.terms[k].name.hash(&mut h);
                                     t.terms[k].path.hash(&mut h);
                                     t.terms[k].pages.len().hash(&mut h);
                                 }

@@ -134,6 +134,9 @@ const PAGE_EDITS: &[&str] = &[
     "edit tags",
     "edit a date (the page moves in lists, neighbours change)",
     "edit two pages at once, one of them a bundle",
+    "edit tags: a Latin tag",
+    "edit tags: two more pages with the tag, spelt two ways",
+    "edit tags: one page changes spelling, the majority flips (an unedited page shows the new name)",
 ];
 
 /// Outputs of a clean build of the site at `root`.
@@ -235,6 +238,52 @@ fn incremental_rebuilds_equal_clean_builds() {
                     change(r, Area::Content, "content/shumu/bundle/index.md"),
                     change(r, Area::Content, "content/shumu/d.md"),
                 ]
+            }),
+        ),
+        (
+            "edit tags: a Latin tag",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/xinde/c.md",
+                    &page("第三篇", "2023-12-01", "DJ, 党史", "改过的正文三。"),
+                );
+                vec![change(r, Area::Content, "content/xinde/c.md")]
+            }),
+        ),
+        (
+            "edit tags: two more pages with the tag, spelt two ways",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/xinde/b.md",
+                    &page(
+                        "第二篇（修订）",
+                        "2024-02-01",
+                        "ｄｊ, 学习",
+                        "正文二，见[第一篇](a.md#小结)。",
+                    ),
+                );
+                write(
+                    r,
+                    "content/shumu/d.md",
+                    &page("一本书", "2023-05-01", "DJ", "书评，不再有标签。"),
+                );
+                vec![
+                    change(r, Area::Content, "content/xinde/b.md"),
+                    change(r, Area::Content, "content/shumu/d.md"),
+                ]
+            }),
+        ),
+        (
+            "edit tags: one page changes spelling, the majority flips (an unedited page shows the new name)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/shumu/d.md",
+                    &page("一本书", "2023-05-01", "ｄｊ", "书评，不再有标签。"),
+                );
+                vec![change(r, Area::Content, "content/shumu/d.md")]
             }),
         ),
         (
@@ -462,6 +511,13 @@ fn incremental_rebuilds_equal_clean_builds() {
             );
         }
         assert_same(&mut rb, root, name);
+        if name.starts_with("edit tags: one page changes spelling") {
+            let c = String::from_utf8(rb.files()["xinde/c/index.html"].to_vec()).unwrap();
+            assert!(
+                c.contains("ｄｊ"),
+                "{name}: the unedited page shows the new spelling"
+            );
+        }
         if *name == "edit two pages at once, one of them a bundle" {
             let names = output_names(root);
             assert!(
