@@ -453,6 +453,13 @@ fn incremental_rebuilds_equal_clean_builds() {
             }),
         ),
         (
+            "remove the template override",
+            Box::new(|r| {
+                std::fs::remove_file(r.join("templates/page.html")).unwrap();
+                vec![change(r, Area::Templates, "templates/page.html")]
+            }),
+        ),
+        (
             "edit config",
             Box::new(|r| {
                 write(
@@ -487,7 +494,10 @@ fn incremental_rebuilds_equal_clean_builds() {
         let r = rb
             .update(&changes)
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let expected = if name.contains("static fast path") || *name == "add a static file" {
+        let expected = if *name == "override a template" || *name == "remove the template override"
+        {
+            How::Templates
+        } else if name.contains("static fast path") || *name == "add a static file" {
             How::StaticCopy
         } else if PAGE_EDITS.contains(name) {
             How::Pages

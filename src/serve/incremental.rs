@@ -52,6 +52,8 @@ pub enum How {
     Pipeline,
     /// Only static files were copied.
     StaticCopy,
+    /// Templates were reloaded and the kept site model rendered again.
+    Templates,
     /// Edited pages were updated in the kept site model and only outputs
     /// showing them were rendered; feeds and search wait for
     /// [`Rebuilder::finish_deferred`].
@@ -204,7 +206,20 @@ impl Rebuilder {
             let cfg = crate::config::Config::load(&self.opts.root)?;
             self.opts.base_url = Some(format!("{o}{}", cfg.base_path));
         }
-        let (site, paths, mut templates) = pipeline::load(&self.opts)?;
+        let (site, paths, templates) = pipeline::load(&self.opts)?;
+        self.render_all(start, site, paths, templates, How::Pipeline)
+    }
+
+    /// Renders a whole loaded site into memory, swaps it in and keeps the
+    /// model (the second half of a full build).
+    fn render_all(
+        &mut self,
+        start: Instant,
+        site: Site,
+        paths: Paths,
+        mut templates: Templates,
+        how: How,
+    ) -> Result<Rebuilt> {
         let t_load = start.elapsed();
         let epoch = self.model.as_ref().map_or(0, |m| m.epoch) + 1;
         let revs = vec![0; site.pages.len()];
@@ -264,10 +279,49 @@ impl Rebuilder {
             stats: Some(stats),
             warnings,
             lang,
-            how: How::Pipeline,
+            how,
             phases: (t_load, t_render),
             rendered,
         })
+    }
+
+    /// The templates-only path: when every change is a template of the site
+    /// or of the active theme, the kept site model is rendered again with
+    /// the templates reloaded (no content is read). Whether it applies.
+    fn templates_plan(&self, changes: &[Change]) -> bool {
+        let Some(model) = self.model.as_ref() else {
+            return false;
+        };
+        let (site_t, theme_t) = (
+            std::fs::canonicalize(&model.paths.templates).unwrap_or(model.paths.templates.clone()),
+            std::fs::canonicalize(model.paths.theme.join("templates"))
+                .unwrap_or(model.paths.theme.join("templates")),
+        );
+        !changes.is_empty()
+            && changes.iter().all(|c| {
+                matches!(c.area, Area::Templates | Area::Themes)
+                    && (c.path.starts_with(&site_t) || c.path.starts_with(&theme_t))
+            })
+    }
+
+    fn templates(&mut self) -> Result<Rebuilt> {
+        let start = Instant::now();
+        let model = self
+            .model
+            .take()
+            .ok_or_else(|| Error::Other("no site model".into()))?;
+        match Templates::load(&model.paths, &model.site.config) {
+            Ok(t) => {
+                let Model { site, paths, .. } = model;
+                self.render_all(start, site, paths, t, How::Templates)
+            }
+            Err(d) => {
+                let mut all = d;
+                all.extend(model.site.warnings.iter().cloned());
+                self.model = Some(model);
+                Err(Error::Content(all))
+            }
+        }
     }
 
     /// Keeps what the static fast path needs from a good build.
@@ -341,7 +395,11 @@ impl Rebuilder {
         let Some(plan) = plan else {
             let mut all = std::mem::take(&mut self.pending);
             all.extend(changes.iter().cloned());
-            let fast = self.page_plan(&all).and_then(|files| self.pages(files));
+            let fast = if self.templates_plan(&all) {
+                Some(self.templates())
+            } else {
+                self.page_plan(&all).and_then(|files| self.pages(files))
+            };
             let r = match fast {
                 Some(r) => r,
                 None => self.full(),

@@ -357,6 +357,9 @@ impl Session {
         }
         let how = match b.how {
             incremental::How::StaticCopy => "仅复制静态文件".to_string(),
+            incremental::How::Templates => {
+                format!("只重新载入模板：渲染 {} 毫秒", b.phases.1.as_millis())
+            }
             incremental::How::Pages => format!(
                 "只更新改动的页面：解析 {} 毫秒，渲染 {} 毫秒",
                 b.phases.0.as_millis(),
