@@ -523,16 +523,7 @@ fn clean_blocks(
             Event::Start(tag) => {
                 if depth == 0 {
                     start = i;
-                    clean = !matches!(
-                        tag,
-                        Tag::Emphasis
-                            | Tag::Strong
-                            | Tag::Strikethrough
-                            | Tag::Superscript
-                            | Tag::Subscript
-                            | Tag::Link { .. }
-                            | Tag::Image { .. }
-                    );
+                    clean = !is_inline_tag(tag);
                 } else if matches!(
                     tag,
                     Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Subscript
@@ -731,16 +722,7 @@ impl<'a> Pass<'a> {
                     }
             );
         let in_table = top.in_table || matches!(tag, Tag::TableCell);
-        let inline = matches!(
-            tag,
-            Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-        );
+        let inline = is_inline_tag(&tag);
         if inline || top.buffered || !top.open_pairs.is_empty() {
             let level = Level::new(true, raw, in_table, Some((Event::Start(tag), range)));
             self.stack.push(level);
@@ -1660,6 +1642,21 @@ fn emit_rewritten<'a>(
     }
     em.flush_group();
     em.flush_text();
+}
+
+/// Whether `tag` opens inline markup (emphasis, links, images, …) rather
+/// than a block.
+pub(crate) fn is_inline_tag(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
 }
 
 #[cfg(test)]

@@ -238,16 +238,7 @@ fn is_inline(ev: &Event) -> bool {
         | Event::TaskListMarker(_)
         | Event::InlineMath(_)
         | Event::DisplayMath(_) => true,
-        Event::Start(t) => matches!(
-            t,
-            Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-        ),
+        Event::Start(t) => super::cjk::is_inline_tag(t),
         Event::End(t) => matches!(
             t,
             TagEnd::Emphasis

@@ -292,15 +292,19 @@ impl Session {
                     );
                 }
             }
-            Err(e) => {
-                let lang = lang_of(&self.root);
-                let overlay = Overlay::from_error(&e, lang).to_json();
-                self.state.set_error(Some(overlay.clone()));
-                self.state.hub.broadcast("build-error", &overlay);
-                if !self.quiet {
-                    print_error(&e, lang, true);
-                }
-            }
+            Err(e) => self.show_error(&e, true),
+        }
+    }
+
+    /// Shows a build error on every open page (overlay) and in the
+    /// terminal; `serving` says whether an earlier good build is served.
+    fn show_error(&self, e: &Error, serving: bool) {
+        let lang = lang_of(&self.root);
+        let overlay = Overlay::from_error(e, lang).to_json();
+        self.state.set_error(Some(overlay.clone()));
+        self.state.hub.broadcast("build-error", &overlay);
+        if !self.quiet {
+            print_error(e, lang, serving);
         }
     }
 
@@ -326,15 +330,7 @@ impl Session {
                     self.print_built(&b, first);
                 }
             }
-            Err(e) => {
-                let lang = lang_of(&self.root);
-                let overlay = Overlay::from_error(&e, lang).to_json();
-                self.state.set_error(Some(overlay.clone()));
-                self.state.hub.broadcast("build-error", &overlay);
-                if !self.quiet {
-                    print_error(&e, lang, self.rebuilder.base_path().is_some());
-                }
-            }
+            Err(e) => self.show_error(&e, self.rebuilder.base_path().is_some()),
         }
     }
 
