@@ -304,14 +304,22 @@ pub fn unknown_key(file: &Path, key: &str, line: usize, valid: &[&str]) -> Diagn
         ),
     )
     .at_line(line);
+    // Each key once, in the order given (`tags` is both a page key and a taxonomy).
+    let mut shown: Vec<&str> = Vec::with_capacity(valid.len());
+    for k in valid {
+        if !shown.contains(k) {
+            shown.push(k);
+        }
+    }
+    let list = shown.join(", ");
     match suggest(key, valid) {
         Some(s) => d.with_hint(Msg::new(
-            format!("是不是想写 `{s}`？可用的字段：{}", valid.join(", ")),
-            format!("did you mean `{s}`? Valid keys: {}", valid.join(", ")),
+            format!("是不是想写 `{s}`？可用的字段：{list}"),
+            format!("did you mean `{s}`? Valid keys: {list}"),
         )),
         None => d.with_hint(Msg::new(
-            format!("可用的字段：{}", valid.join(", ")),
-            format!("valid keys: {}", valid.join(", ")),
+            format!("可用的字段：{list}"),
+            format!("valid keys: {list}"),
         )),
     }
 }
@@ -574,6 +582,22 @@ impl Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_key_lists_each_valid_key_once() {
+        let d = unknown_key(
+            Path::new("a.md"),
+            "titel",
+            2,
+            &["title", "tags", "branch", "tags"],
+        );
+        let hint = d.hint.expect("hint");
+        assert_eq!(
+            hint.en,
+            "did you mean `title`? Valid keys: title, tags, branch"
+        );
+        assert_eq!(hint.zh.matches("tags").count(), 1);
+    }
 
     #[test]
     fn base_path_is_split() {
