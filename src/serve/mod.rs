@@ -285,7 +285,7 @@ impl Session {
                 }
                 if !self.quiet {
                     println!(
-                        "[{}] 订阅源、站点地图与搜索索引已更新（{} 个文件，用时 {} 毫秒）",
+                        "[{}] 订阅源、站点地图、搜索索引、统计页与题库已更新（{} 个文件有变化，用时 {} 毫秒）",
                         now(),
                         changed.len(),
                         start.elapsed().as_millis()
