@@ -740,6 +740,29 @@ fn path_traversal_never_leaves_the_site() {
 }
 
 #[test]
+fn chinese_queries_survive_redirects_and_raw_utf8_does_not_stop_the_server() {
+    let s = start();
+    let a = s.addr;
+    // More bad requests than the server has workers: were any of them to
+    // take a worker down, the last request would get no answer.
+    for _ in 0..6 {
+        let _ = raw_request(a, "/?q=学习".as_bytes(), "");
+        let _ = raw_request(a, "/dangjian/xinde?标签".as_bytes(), "");
+    }
+    // What browsers send: percent-encoded, kept as it is in the redirect.
+    let r = raw_request(a, b"/?q=%E5%AD%A6%E4%B9%A0", "").unwrap();
+    assert_eq!(r.status, 302);
+    assert_eq!(
+        r.header("Location"),
+        Some("/dangjian/?q=%E5%AD%A6%E4%B9%A0")
+    );
+    let r = raw_request(a, b"/dangjian/xinde?%E6%A0%87", "").unwrap();
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/dangjian/xinde/?%E6%A0%87"));
+    assert_eq!(get(a, "/dangjian/").status, 200);
+}
+
+#[test]
 fn ranges_mime_types_404_and_redirects() {
     let s = start();
     let a = s.addr;

@@ -211,8 +211,11 @@ pub fn parse_range(value: &str, len: u64) -> RangeReq {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// A response header; `None` for a value HTTP cannot carry (not ASCII).
+/// Request targets reach headers only through `Location`, and tiny_http
+/// hands over ASCII targets only, but a response must never panic.
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 /// A finished answer, before it is written.
@@ -258,11 +261,18 @@ impl Answer {
             None,
         )
         .with_chunked_threshold(usize::MAX);
-        for (k, v) in &self.headers {
-            r.add_header(header(k, v));
+        let fixed = [
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ];
+        let all = self
+            .headers
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .chain(fixed);
+        for h in all.filter_map(|(k, v)| header(k, v)) {
+            r.add_header(h);
         }
-        r.add_header(header("Cache-Control", "no-store"));
-        r.add_header(header("X-Content-Type-Options", "nosniff"));
         r
     }
 }
