@@ -9,28 +9,9 @@
 mod browser;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-use browser::{Browser, serve_dir};
+use browser::{Browser, demo};
 use serde_json::{Value, json};
-
-/// Builds the bundled demo site once and serves it; returns the base URL.
-fn demo() -> &'static str {
-    static BASE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
-    &BASE
-        .get_or_init(|| {
-            let out = tempfile::tempdir().expect("tempdir");
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let mut opts = lanmu::pipeline::BuildOptions::new(&root);
-            opts.output = Some(out.path().join("public"));
-            if let Err(e) = lanmu::pipeline::build(&opts) {
-                panic!("demo site does not build: {e:?}");
-            }
-            let base = serve_dir(&out.path().join("public"), "/dangjian/");
-            (out, base)
-        })
-        .1
-}
 
 /// The stored wrong-answer book.
 fn wrongbook(b: &mut Browser) -> Vec<Value> {

@@ -277,6 +277,25 @@ impl Browser {
     }
 }
 
+/// Builds the bundled demo site once per test binary and serves it under
+/// its sub-path; returns the base URL (`http://127.0.0.1:PORT/dangjian/`).
+pub fn demo() -> &'static str {
+    static BASE: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    &BASE
+        .get_or_init(|| {
+            let out = tempfile::tempdir().expect("tempdir");
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut opts = lanmu::pipeline::BuildOptions::new(root);
+            opts.output = Some(out.path().join("public"));
+            if let Err(e) = lanmu::pipeline::build(&opts) {
+                panic!("demo site does not build: {e:?}");
+            }
+            let base = serve_dir(&out.path().join("public"), "/dangjian/");
+            (out, base)
+        })
+        .1
+}
+
 /// Serves a folder over HTTP on 127.0.0.1 under `mount` (e.g. `/dangjian/`),
 /// with `index.html` for folders. Returns the base URL; the server thread
 /// lives until the process ends.
