@@ -148,10 +148,15 @@ pub struct MemSink {
     pub files: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
+/// A relative output path as a `/`-separated string (the same on Windows).
+pub fn key(rel: &Path) -> String {
+    rel.to_string_lossy().replace('\\', "/")
+}
+
 impl Sink for MemSink {
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         checked_rel(rel)?;
-        let key = rel.to_string_lossy().replace('\\', "/");
+        let key = key(rel);
         self.files
             .lock()
             .map_err(|_| Error::Other("output lock poisoned".into()))?

@@ -396,11 +396,6 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
-    /// The output file of site path `path`, as a sink key.
-    fn key(&self, path: &str) -> Option<String> {
-        urls::output_file(&self.site.config, path).map(|p| p.to_string_lossy().replace('\\', "/"))
-    }
-
     /// True when rebuilding and `path`'s inputs (fingerprint of `parts`)
     /// are those of the previous render. Records the fingerprint.
     fn unchanged(&self, path: &str, parts: impl Hash) -> bool {
@@ -414,14 +409,13 @@ impl<'a> Renderer<'a> {
         if inc.previous.get(&k) == Some(&fp) {
             return true;
         }
-        if let (Some(key), Ok(mut r)) = (self.key(path), inc.rendered.lock()) {
+        if let (Some(key), Ok(mut r)) = (
+            urls::output_key(&self.site.config, path),
+            inc.rendered.lock(),
+        ) {
             r.push((k, key));
         }
         false
-    }
-
-    fn column_sig(&self, ci: usize) -> u64 {
-        self.column_sigs[ci]
     }
 
     fn sigs_of(&self, items: &[usize]) -> Vec<u64> {
@@ -516,7 +510,7 @@ impl<'a> Renderer<'a> {
                 self.sigs[i],
                 sig(prev),
                 sig(next),
-                self.column_sig(p.column),
+                self.column_sigs[p.column],
             );
             if self.unchanged(&p.path, parts) {
                 return Ok(());
@@ -636,7 +630,7 @@ impl<'a> Renderer<'a> {
         if self.inc.is_some() {
             let parts = (
                 "column",
-                self.column_sig(ci),
+                self.column_sigs[ci],
                 n,
                 chunks.len(),
                 self.sigs_of(chunk),
@@ -911,7 +905,7 @@ impl<'a> Renderer<'a> {
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&c.dir));
         if self.inc.is_some() {
-            let parts = ("exam", self.column_sig(ci), self.sigs_of(site.under(ci)));
+            let parts = ("exam", self.column_sigs[ci], self.sigs_of(site.under(ci)));
             if self.unchanged(&urls::bank(&c.path), parts) {
                 return Vec::new();
             }
@@ -1045,7 +1039,7 @@ struct Recording<'a> {
 impl Sink for Recording<'_> {
     fn write(&self, rel: &Path, bytes: &[u8]) -> crate::error::Result<()> {
         if let Ok(mut k) = self.keys.lock() {
-            k.push(rel.to_string_lossy().replace('\\', "/"));
+            k.push(crate::output::key(rel));
         }
         self.inner.write(rel, bytes)
     }

@@ -843,10 +843,9 @@ impl Site {
         let mut out = Vec::new();
         let mut claim =
             |path: &str, source: &Path, line: Option<usize>, what: (&str, &str), strict: bool| {
-                let Some(file) = urls::output_file(cfg, path) else {
+                let Some(key) = urls::output_key(cfg, path).map(|k| k.to_lowercase()) else {
                     return;
                 };
-                let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
                 match claims.get(&key) {
                     Some(prev) if strict || prev != source => out.push(
                         Diagnostic::error(
@@ -961,8 +960,7 @@ impl Site {
     /// The source file publishing the output file of site path `path`
     /// (pages, aliases, columns, assets, taxonomies, feeds), if any.
     pub fn claimed_by(&self, path: &str) -> Option<&Path> {
-        let file = urls::output_file(&self.config, path)?;
-        let key = file.to_string_lossy().replace('\\', "/").to_lowercase();
+        let key = urls::output_key(&self.config, path)?.to_lowercase();
         self.claims.by_file.get(&key).map(PathBuf::as_path)
     }
 }

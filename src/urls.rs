@@ -109,6 +109,12 @@ pub fn output_file(cfg: &Config, path: &str) -> Option<PathBuf> {
     Some(p)
 }
 
+/// [`output_file`] as a `/`-separated string: the key outputs are known
+/// by in memory (the dev server's files, URL claims, fingerprints).
+pub fn output_key(cfg: &Config, path: &str) -> Option<String> {
+    output_file(cfg, path).map(|f| crate::output::key(&f))
+}
+
 /// Normalises an alias as written (`old/news/1.html`, `/旧栏目/`, full URL
 /// path) into a site path under the base path.
 pub fn alias(cfg: &Config, written: &str) -> Option<String> {

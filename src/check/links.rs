@@ -315,13 +315,13 @@ fn site_path_of(key: &str, base_path: &str) -> String {
 fn sources(site: &Site) -> BTreeMap<String, PathBuf> {
     let mut out = BTreeMap::new();
     for p in &site.pages {
-        if let Some(f) = crate::urls::output_file(&site.config, &p.path) {
-            out.insert(f.to_string_lossy().replace('\\', "/"), p.file.clone());
+        if let Some(f) = crate::urls::output_key(&site.config, &p.path) {
+            out.insert(f, p.file.clone());
         }
     }
     for c in &site.columns {
-        if let (Some(src), Some(f)) = (&c.file, crate::urls::output_file(&site.config, &c.path)) {
-            out.insert(f.to_string_lossy().replace('\\', "/"), src.clone());
+        if let (Some(src), Some(f)) = (&c.file, crate::urls::output_key(&site.config, &c.path)) {
+            out.insert(f, src.clone());
         }
     }
     out

@@ -523,7 +523,7 @@ fn plan_folder(root: &Path, new: Manifest, target: String) -> Result<Plan> {
         {
             if e.file_type().is_file() && is_tmp_name(&e.file_name().to_string_lossy()) {
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                plan.stale.push(rel.to_string_lossy().replace('\\', "/"));
+                plan.stale.push(crate::output::key(rel));
             }
         }
         plan.stale.sort();

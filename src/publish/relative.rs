@@ -54,7 +54,7 @@ impl<'a> RelativeSink<'a> {
     fn transform(&self, rel: &Path, bytes: &[u8]) -> Option<Vec<u8>> {
         let kind = kind_of(rel)?;
         let text = std::str::from_utf8(bytes).ok()?;
-        let file = rel.to_string_lossy().replace('\\', "/");
+        let file = crate::output::key(rel);
         let out = match kind {
             Kind::Html => rewrite_html(text, &file, &self.base_path),
             Kind::Css => rewrite_css(text, &file, &self.base_path),
