@@ -393,11 +393,11 @@ fn toc_lookup<'a, F: Fn(&str) -> Option<&'a [Heading]>>(f: F) -> F {
 fn finish_body<'a>(
     map: &LinkMap,
     p: &Page,
-    r: &markdown::Rendered,
+    r: markdown::Rendered,
     toc_of: &dyn Fn(&str) -> Option<&'a [Heading]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
-    let mut html = r.html.clone();
+    let mut html = r.html;
     let mut anchor_targets = Vec::new();
     for a in &r.anchors {
         let target = slug::decode_path(&a.url);
@@ -431,7 +431,7 @@ fn finish_body<'a>(
     }
     anchor_targets.sort();
     anchor_targets.dedup();
-    let summary_html = r.summary_html.clone();
+    let summary_html = r.summary_html;
     let summary = match (&summary_html, &p.summary) {
         (_, Some(s)) => s.trim().to_string(),
         (Some(h), None) => markdown::truncate_summary(&strip_tags(h), 200),
@@ -459,10 +459,10 @@ fn finish_body<'a>(
         html,
         summary,
         summary_html,
-        toc: r.toc.clone(),
+        toc: r.toc,
         reading_time: r.reading_time,
         word_count: r.word_count,
-        text: r.text.clone(),
+        text: r.text,
         cover,
         anchor_targets,
     }
@@ -532,13 +532,15 @@ impl Site {
             .enumerate()
             .map(|(i, p)| (p.path.as_str(), i))
             .collect();
-        let toc_of = toc_lookup(|path| by_path.get(path).map(|&j| rendered[j].0.toc.as_slice()));
+        // Headings copied out, so that the rendered bodies can be moved
+        // into the pages' `Body` instead of copied.
+        let tocs: Vec<Vec<Heading>> = rendered.iter().map(|(r, _)| r.toc.clone()).collect();
+        let toc_of = toc_lookup(|path| by_path.get(path).map(|&j| tocs[j].as_slice()));
         let finished: Vec<(Body, Vec<Diagnostic>)> = content
             .pages
             .par_iter()
-            .zip(rendered.par_iter())
-            .map(|(p, (r, d))| {
-                let mut diags = d.clone();
+            .zip(rendered.into_par_iter())
+            .map(|(p, (r, mut diags))| {
                 let body = finish_body(&map, p, r, &toc_of, &mut diags);
                 (body, diags)
             })
@@ -731,26 +733,30 @@ impl Site {
             .enumerate()
             .map(|(i, p)| (p.path.as_str(), i))
             .collect();
+        // Links between the updated pages resolve against their new headings.
+        let new_tocs: Vec<(String, Vec<Heading>)> = prepared
+            .iter()
+            .map(|(_, p, r, _)| (p.path.clone(), r.toc.clone()))
+            .collect();
         let mut finished = Vec::with_capacity(prepared.len());
-        for (i, p, r, d) in &prepared {
+        for (i, p, r, mut diags) in prepared {
             let bodies = &self.bodies;
             let toc_of = toc_lookup(|path| {
-                if let Some((_, _, r, _)) = prepared.iter().find(|x| x.1.path == path) {
-                    return Some(r.toc.as_slice());
+                if let Some((_, toc)) = new_tocs.iter().find(|x| x.0 == path) {
+                    return Some(toc.as_slice());
                 }
                 by_path.get(path).map(|&j| bodies[j].toc.as_slice())
             });
-            let mut diags = d.clone();
-            let body = finish_body(&self.link_map, p, r, &toc_of, &mut diags);
-            finished.push((*i, body, diags));
+            let body = finish_body(&self.link_map, &p, r, &toc_of, &mut diags);
+            finished.push((i, p, body, diags));
         }
         drop(by_path);
-        let mut old = Vec::with_capacity(prepared.len());
-        let mut changed = Vec::with_capacity(prepared.len());
+        let mut old = Vec::with_capacity(finished.len());
+        let mut changed = Vec::with_capacity(finished.len());
         // Order, neighbours and taxonomies depend on these fields only:
         // when none changed (the usual body edit), relinking can be skipped.
         let mut relink = false;
-        for ((i, p, _, _), (_, body, diags)) in prepared.into_iter().zip(finished) {
+        for (i, p, body, diags) in finished {
             let written = written_terms(&self.config, &p);
             let o = &self.pages[i];
             relink |= o.date != p.date
