@@ -228,23 +228,13 @@ impl Rebuilder {
         let (stats, new) = render_to_memory(&site, &paths, &mut templates, Some(&inc))?;
         let t_render = start.elapsed() - t_load;
         let rendered = new.len();
-        let old = &self.files;
-        let mut changed: Vec<String> = Vec::new();
-        let mut files: Files = HashMap::with_capacity(new.len());
-        for (k, bytes) in new {
-            match old.get(&k) {
-                Some(prev) if prev.as_slice() == bytes.as_slice() => {
-                    files.insert(k, prev.clone());
-                }
-                _ => {
-                    changed.push(k.clone());
-                    files.insert(k, Arc::new(bytes));
-                }
-            }
-        }
-        changed.extend(old.keys().filter(|k| !files.contains_key(*k)).cloned());
-        changed.sort();
-        self.files = Arc::new(files);
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
+        let changed = merge(&mut self.files, gone, new);
         self.remember(&site, &paths);
         let (warnings, lang) = (site.warnings.clone(), site.config.lang);
         self.model = Some(Model {
@@ -413,19 +403,13 @@ impl Rebuilder {
             return r;
         };
         let start = Instant::now();
-        let mut files: Files = (*self.files).clone();
-        let mut changed = Vec::new();
         let copied = plan.len();
+        let mut new = BTreeMap::new();
         for (key, src) in plan {
             let bytes = std::fs::read(&src).map_err(|e| Error::io(&src, e))?;
-            if files.get(&key).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                files.insert(key.clone(), Arc::new(bytes));
-                changed.push(key);
-            }
+            new.insert(key, bytes);
         }
-        changed.sort();
-        changed.dedup();
-        self.files = Arc::new(files);
+        let changed = merge(&mut self.files, Vec::new(), new);
         let last = self.last.as_ref().expect("static plan needs a last build");
         Ok(Rebuilt {
             changed,
@@ -515,31 +499,15 @@ impl Rebuilder {
             .extend(inc.rendered.into_inner().unwrap_or_default());
         // Outputs fingerprinted last time and not made now are gone (a term
         // no page uses any more, a shorter list).
-        let gone: Vec<u64> = model
+        let gone: Vec<String> = model
             .fingerprints
             .keys()
             .filter(|k| !next.contains_key(k))
-            .copied()
+            .filter_map(|k| model.file_of.remove(k))
             .collect();
         model.fingerprints = next;
         model.deferred_due = true;
-        let mut files: Files = (*self.files).clone();
-        let mut changed: Vec<String> = Vec::new();
-        for k in gone {
-            if let Some(f) = model.file_of.remove(&k)
-                && files.remove(&f).is_some()
-            {
-                changed.push(f);
-            }
-        }
-        for (k, bytes) in new {
-            if files.get(&k).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                files.insert(k.clone(), Arc::new(bytes));
-                changed.push(k);
-            }
-        }
-        changed.sort();
-        self.files = Arc::new(files);
+        let changed = merge(&mut self.files, gone, new);
         let (warnings, lang) = (model.site.warnings.clone(), model.site.config.lang);
         if let Some(last) = self.last.as_mut() {
             last.warnings = warnings.clone();
@@ -568,49 +536,46 @@ impl Rebuilder {
         let Some(model) = self.model.as_mut().filter(|m| m.deferred_due) else {
             return Ok(Vec::new());
         };
-        let mem = MemSink::default();
-        let relative = RelativeSink::new(&mem, &model.site.config.base_path);
-        let sink: &dyn Sink = if model.site.config.relative_urls {
-            &relative
-        } else {
-            &mem
-        };
-        let keys = render::render_deferred(&model.site, &mut model.templates, sink)
-            .map_err(Error::Content)?;
-        let new = mem
-            .files
-            .into_inner()
-            .map_err(|_| Error::Other("output lock poisoned".into()))?;
-        let mut files: Files = (*self.files).clone();
-        let mut changed = Vec::new();
+        let (keys, new) = in_memory(&model.site, |sink| {
+            render::render_deferred(&model.site, &mut model.templates, sink).map_err(Error::Content)
+        })?;
         let keys: HashSet<String> = keys.into_iter().collect();
-        for k in model.deferred_keys.difference(&keys) {
-            if files.remove(k).is_some() {
-                changed.push(k.clone());
-            }
-        }
-        for (k, bytes) in new {
-            if files.get(&k).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                files.insert(k.clone(), Arc::new(bytes));
-                changed.push(k);
-            }
-        }
-        changed.sort();
+        let gone: Vec<String> = model.deferred_keys.difference(&keys).cloned().collect();
+        let changed = merge(&mut self.files, gone, new);
         model.deferred_keys = keys;
         model.deferred_due = false;
-        self.files = Arc::new(files);
         Ok(changed)
     }
 }
 
-/// Renders a loaded site into memory the way `lanmu build` writes it
-/// (through the relative-links rewriter when `relative_urls` is on).
-fn render_to_memory(
+/// Updates the served `files`: `gone` ones removed, `new` ones added or
+/// replaced where their bytes differ. Returns the changed files, sorted.
+fn merge(files: &mut Arc<Files>, gone: Vec<String>, new: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut next: Files = (**files).clone();
+    let mut changed = Vec::new();
+    for k in gone {
+        if next.remove(&k).is_some() {
+            changed.push(k);
+        }
+    }
+    for (k, bytes) in new {
+        if next.get(&k).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+            next.insert(k.clone(), Arc::new(bytes));
+            changed.push(k);
+        }
+    }
+    changed.sort();
+    *files = Arc::new(next);
+    changed
+}
+
+/// Runs `render` against an in-memory sink the way `lanmu build` writes
+/// (through the relative-links rewriter when `relative_urls` is on) and
+/// returns its result with the files written.
+fn in_memory<T>(
     site: &Site,
-    paths: &Paths,
-    templates: &mut Templates,
-    inc: Option<&Incremental>,
-) -> Result<(Stats, BTreeMap<String, Vec<u8>>)> {
+    render: impl FnOnce(&dyn Sink) -> Result<T>,
+) -> Result<(T, BTreeMap<String, Vec<u8>>)> {
     let mem = MemSink::default();
     let relative = RelativeSink::new(&mem, &site.config.base_path);
     let sink: &dyn Sink = if site.config.relative_urls {
@@ -618,15 +583,27 @@ fn render_to_memory(
     } else {
         &mem
     };
-    let stats = render::render_with(site, templates, paths, sink, inc).map_err(|mut d| {
-        d.extend(site.warnings.iter().cloned());
-        Error::Content(d)
-    })?;
+    let out = render(sink)?;
     let files = mem
         .files
         .into_inner()
         .map_err(|_| Error::Other("output lock poisoned".into()))?;
-    Ok((stats, files))
+    Ok((out, files))
+}
+
+/// Renders a loaded site into memory (see [`in_memory`]).
+fn render_to_memory(
+    site: &Site,
+    paths: &Paths,
+    templates: &mut Templates,
+    inc: Option<&Incremental>,
+) -> Result<(Stats, BTreeMap<String, Vec<u8>>)> {
+    in_memory(site, |sink| {
+        render::render_with(site, templates, paths, sink, inc).map_err(|mut d| {
+            d.extend(site.warnings.iter().cloned());
+            Error::Content(d)
+        })
+    })
 }
 
 /// A clean build into memory, for comparisons: what a fresh
