@@ -775,8 +775,9 @@ pub fn write_index(site: &Site, write: &dyn Fn(&str, &[u8]) -> bool) -> (usize, 
             .any(|x| x == &dir || x == &c.title)
     };
     let order: Vec<usize> = site
-        .pages_by_date()
-        .into_iter()
+        .by_date()
+        .iter()
+        .copied()
         .filter(|&i| !excluded(site.pages[i].column))
         .collect();
     let table = class_table();

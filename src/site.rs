@@ -829,12 +829,7 @@ impl Site {
         out
     }
 
-    /// Pages newest first (all of them).
-    pub fn pages_by_date(&self) -> Vec<usize> {
-        self.by_date.clone()
-    }
-
-    /// Like [`Site::pages_by_date`], borrowed.
+    /// Pages newest first (all of them), computed once per relink.
     pub fn by_date(&self) -> &[usize] {
         &self.by_date
     }
