@@ -396,13 +396,14 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
-    /// True when rebuilding and `path`'s inputs (fingerprint of `parts`)
-    /// are those of the previous render. Records the fingerprint.
-    fn unchanged(&self, path: &str, parts: impl Hash) -> bool {
+    /// True when rebuilding and `path`'s inputs (fingerprint of what
+    /// `parts` gives; not called in a plain build) are those of the
+    /// previous render. Records the fingerprint.
+    fn unchanged<H: Hash>(&self, path: &str, parts: impl FnOnce() -> H) -> bool {
         let Some(inc) = self.inc else {
             return false;
         };
-        let (k, fp) = (path_key(path), fingerprint((inc.epoch, parts)));
+        let (k, fp) = (path_key(path), fingerprint((inc.epoch, parts())));
         if let Ok(mut n) = inc.next.lock() {
             n.push((k, fp));
         }
@@ -503,18 +504,13 @@ impl<'a> Renderer<'a> {
         let b = &site.bodies[i];
         let col = &site.columns[p.column];
         let (prev, next) = site.neighbours[i];
-        if self.inc.is_some() {
-            let sig = |j: Option<usize>| j.map(|j| self.sigs[j]);
-            let parts = (
-                "page",
-                self.sigs[i],
-                sig(prev),
-                sig(next),
-                self.column_sigs[p.column],
-            );
-            if self.unchanged(&p.path, parts) {
-                return Ok(());
-            }
+        let sig = |j: Option<usize>| j.map(|j| self.sigs[j]);
+        let parts = || {
+            let col = self.column_sigs[p.column];
+            ("page", self.sigs[i], sig(prev), sig(next), col)
+        };
+        if self.unchanged(&p.path, parts) {
+            return Ok(());
         }
         let link = |j: usize| Link {
             title: site.pages[j].title.clone(),
@@ -627,17 +623,12 @@ impl<'a> Renderer<'a> {
         let chunks = paginate(items, c.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&c.path, n);
-        if self.inc.is_some() {
-            let parts = (
-                "column",
-                self.column_sigs[ci],
-                n,
-                chunks.len(),
-                self.sigs_of(chunk),
-            );
-            if self.unchanged(&path, parts) {
-                return Ok(());
-            }
+        let parts = || {
+            let items = self.sigs_of(chunk);
+            ("column", self.column_sigs[ci], n, chunks.len(), items)
+        };
+        if self.unchanged(&path, parts) {
+            return Ok(());
         }
         let source = c
             .file
@@ -738,15 +729,16 @@ impl<'a> Renderer<'a> {
 
     fn taxonomy(&self, ti: usize) -> Result<(), Diagnostic> {
         let t = &self.site.taxonomies[ti];
-        if self.inc.is_some() {
+        let parts = || {
             let terms: Vec<(&str, &str, usize)> = t
                 .terms
                 .iter()
                 .map(|x| (x.name.as_str(), x.path.as_str(), x.pages.len()))
                 .collect();
-            if self.unchanged(&t.path, ("taxonomy", terms)) {
-                return Ok(());
-            }
+            ("taxonomy", terms)
+        };
+        if self.unchanged(&t.path, parts) {
+            return Ok(());
         }
         let title = self.tax_title(&t.name);
         #[derive(Serialize)]
@@ -794,20 +786,21 @@ impl<'a> Renderer<'a> {
         let chunks = paginate(&term.pages, cfg.paginate_by);
         let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
         let path = urls::paginated(&term.path, n);
-        if self.inc.is_some() {
-            let parts = (
+        let parts = || {
+            let (count, items) = (term.pages.len(), self.sigs_of(chunk));
+            (
                 "term",
                 &t.path,
                 &term.name,
                 &term.path,
-                term.pages.len(),
+                count,
                 n,
                 chunks.len(),
-                self.sigs_of(chunk),
-            );
-            if self.unchanged(&path, parts) {
-                return Ok(());
-            }
+                items,
+            )
+        };
+        if self.unchanged(&path, parts) {
+            return Ok(());
         }
         let title = self.tax_title(&t.name);
         #[derive(Serialize)]
@@ -904,11 +897,9 @@ impl<'a> Renderer<'a> {
             .file
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&c.dir));
-        if self.inc.is_some() {
-            let parts = ("exam", self.column_sigs[ci], self.sigs_of(site.under(ci)));
-            if self.unchanged(&urls::bank(&c.path), parts) {
-                return Vec::new();
-            }
+        let parts = || ("exam", self.column_sigs[ci], self.sigs_of(site.under(ci)));
+        if self.unchanged(&urls::bank(&c.path), parts) {
+            return Vec::new();
         }
         let data = bank::bank(site, ci);
         let strings = &self.strings;
@@ -961,7 +952,7 @@ impl<'a> Renderer<'a> {
         let cfg = &self.site.config;
         let path = urls::stats(cfg);
         let source = Path::new("config.yaml");
-        if self.unchanged(&path, ("stats", &self.sigs, &self.column_sigs)) {
+        if self.unchanged(&path, || ("stats", &self.sigs, &self.column_sigs)) {
             return Ok(());
         }
         if let Some(d) =
@@ -982,7 +973,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn alias(&self, from: &str, to: &str, source: &Path) -> Result<(), Diagnostic> {
-        if self.unchanged(from, ("alias", to)) {
+        if self.unchanged(from, || ("alias", to)) {
             return Ok(());
         }
         let mut ctx = self.base_context(from, Vec::new(), Vec::new());
